@@ -1,0 +1,52 @@
+# The two commands a user runs: `make demo` and `make test`. Everything else is here too.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+BIND ?= 127.0.0.1:8000
+WEB_CONCURRENCY ?= 2
+DEMO_ENV := DEBUG=1 DEMO_MODE=1
+
+.PHONY: install migrate demo serve worker test lint e2e bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --requirement requirements.lock
+	@touch $@
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: install
+	$(DEMO_ENV) $(MAKE) --no-print-directory migrate
+	$(DEMO_ENV) $(PY) manage.py load_demo
+	@echo "Serving http://$(BIND)/  (demo users: asa, supervisor, clerk, admin; password: demo)"
+	$(DEMO_ENV) $(MAKE) --no-print-directory serve
+
+# The web process; docker-compose runs the same target.
+serve: install
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/gunicorn config.wsgi:application --bind $(BIND) --workers $(WEB_CONCURRENCY) --access-logfile - --timeout 300
+
+# A Celery worker; docker-compose runs the same target.
+worker: install
+	$(VENV)/bin/celery --app config worker --loglevel INFO --queues $${CELERY_QUEUE:-celery}
+
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+# Browser journeys only (they also run in `make test`). Exit 5 is pytest's "no test selected".
+e2e: install
+	$(PY) -m pytest -m e2e; status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ]
+
+bench: install
+	$(PY) -m eligibility.bench
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,55 @@
+"""The four roles of design.md and what each may do. The migration and the tests read this."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ASA = "ASA"
+SUPERVISOR = "Supervisor"
+CLERK = "Clerk"
+ADMIN = "Admin"
+
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    ASA: ("review_convictions", "submit_batches"),
+    SUPERVISOR: (
+        "upload_lists",
+        "review_convictions",
+        "submit_batches",
+        "approve_batches",
+        "view_packets",
+        "change_policy",
+        "view_reports",
+        "view_audit",
+    ),
+    CLERK: ("view_packets", "handle_packets"),
+    ADMIN: ("upload_lists", "change_policy", "view_reports", "view_audit", "manage_users"),
+}
+
+# Django's own permissions an admin needs to manage users in the admin site.
+ADMIN_AUTH_PERMISSIONS = (
+    "add_user",
+    "change_user",
+    "view_user",
+    "view_group",
+)
+
+
+def sync_roles(group_model: Any, permission_model: Any) -> None:
+    """Create the role groups and give each exactly its permissions (idempotent).
+
+    Takes the model classes so that the migration can pass its historical models.
+    """
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=role)
+        perms = list(
+            permission_model.objects.filter(
+                content_type__app_label="accounts", codename__in=codenames
+            )
+        )
+        if role == ADMIN:
+            perms += list(
+                permission_model.objects.filter(
+                    content_type__app_label="auth", codename__in=ADMIN_AUTH_PERMISSIONS
+                )
+            )
+        group.permissions.set(perms)

@@ -1,0 +1,143 @@
+"""Personas shared by every test, and a real Celery worker for the tests that need one."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+from accounts.roles import ADMIN, ASA, CLERK, SUPERVISOR
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_user(django_user_model, username: str, role: str | None):
+    user = django_user_model.objects.create_user(
+        username=username, password="correct horse battery"
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def asa(django_user_model):
+    return make_user(django_user_model, "asa", ASA)
+
+
+@pytest.fixture
+def asa2(django_user_model):
+    return make_user(django_user_model, "asa2", ASA)
+
+
+@pytest.fixture
+def supervisor(django_user_model):
+    return make_user(django_user_model, "supervisor", SUPERVISOR)
+
+
+@pytest.fixture
+def supervisor2(django_user_model):
+    return make_user(django_user_model, "supervisor2", SUPERVISOR)
+
+
+@pytest.fixture
+def clerk(django_user_model):
+    return make_user(django_user_model, "clerk", CLERK)
+
+
+@pytest.fixture
+def admin(django_user_model):
+    user = make_user(django_user_model, "admin", ADMIN)
+    user.is_staff = True
+    user.save()
+    return user
+
+
+def broker_reachable() -> str | None:
+    """The broker URL when one is configured and answers, else None."""
+    url = os.getenv("CELERY_BROKER_URL", "")
+    if not url or url.startswith("memory"):
+        return None
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), 2):
+            return url
+    except OSError:
+        return None
+
+
+@pytest.fixture
+def celery_worker(transactional_db) -> Iterator[subprocess.Popen[bytes]]:
+    """A real `celery worker` process on its own queue, against the test database.
+
+    The test's writes must be committed for the worker to see them, hence transactional_db.
+    """
+    url = broker_reachable()
+    if url is None:
+        pytest.skip("no Celery broker reachable (set CELERY_BROKER_URL to a running Redis)")
+    from config.celery_app import app
+
+    db = settings.DATABASES["default"]
+    env = dict(os.environ, SECRET_KEY="worker-under-test", DJANGO_SETTINGS_MODULE="config.settings")
+    if db["ENGINE"].endswith("postgresql"):
+        env["DATABASE_URL"] = (
+            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or 'localhost'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        )
+    else:
+        env.pop("DATABASE_URL", None)
+        env["SQLITE_PATH"] = str(db["NAME"])
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    env["CELERY_QUEUE"] = queue
+    log = open(ROOT / f".pytest_cache/worker-{queue}.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "--app",
+            "config",
+            "worker",
+            "--pool",
+            "solo",
+            "--queues",
+            queue,
+            "--loglevel",
+            "INFO",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    app.conf.task_always_eager = False
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"celery worker exited with {proc.returncode}; see {log.name}")
+            if app.control.ping(destination=None, timeout=1.0):
+                break
+        else:
+            raise RuntimeError(f"celery worker did not answer within 60 s; see {log.name}")
+        yield proc
+    finally:
+        app.conf.task_always_eager = True
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
