@@ -76,7 +76,7 @@ def broker_reachable() -> str | None:
 
 
 @pytest.fixture
-def celery_worker(transactional_db) -> Iterator[subprocess.Popen[bytes]]:
+def celery_worker(transactional_db, tmp_path) -> Iterator[subprocess.Popen[bytes]]:
     """A real `celery worker` process on its own queue, against the test database.
 
     The test's writes must be committed for the worker to see them, hence transactional_db.
@@ -98,7 +98,7 @@ def celery_worker(transactional_db) -> Iterator[subprocess.Popen[bytes]]:
         env["SQLITE_PATH"] = str(db["NAME"])
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
     env["CELERY_QUEUE"] = queue
-    log = open(ROOT / f".pytest_cache/worker-{queue}.log", "wb")  # noqa: SIM115
+    log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen(
         [
             sys.executable,
