@@ -7,12 +7,13 @@ which turns eager mode off for their duration.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 
 from config.settings import *  # noqa: F403
-from config.settings import BASE_DIR, DATABASES
+from config.settings import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
@@ -21,7 +22,13 @@ CELERY_TASK_DEFAULT_QUEUE = f"test-{uuid.uuid4().hex[:12]}"
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory, so that a worker process can open the same test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+    # One file per test run, so that two runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"cmr-test-{os.getpid()}.sqlite3")
+    }
+else:
+    # One database per test run (see above); pytest-django drops it at the end.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 
 # Tests read static files through the finders; no collectstatic manifest is needed.
 STORAGES = {

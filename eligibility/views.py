@@ -1,17 +1,151 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from accounts.access import requires
-from eligibility.rules.records import Policy
+from eligibility import selectors, services
+from eligibility.forms import ListUploadForm, ReevaluateForm
+from eligibility.listfiles import ListRefused
+from eligibility.models import Conviction, IspList
+from eligibility.rules import REASONS
+from eligibility.spreadsheets import xlsx_response
 
 
 @requires("upload_lists")
 def list_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "eligibility/list_index.html")
+    return render(request, "eligibility/list_index.html", {"lists": selectors.list_index()})
+
+
+@requires("upload_lists")
+def list_upload(request: HttpRequest) -> HttpResponse:
+    form = ListUploadForm(request.POST or None, request.FILES or None)
+    duplicate = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            isp_list = services.list_receive(
+                upload=form.cleaned_data["file"],
+                as_of=form.cleaned_data["as_of"],
+                user=request.user,
+                confirm_reimport=form.cleaned_data["confirm_reimport"],
+            )
+        except services.DuplicateList as refused:
+            duplicate = True
+            form.add_error("file", refused.message)
+        except ListRefused as refused:
+            form.add_error("file", refused.message)
+        else:
+            messages.success(request, f"“{isp_list.filename}” received; evaluation has started.")
+            return redirect("list_detail", pk=isp_list.pk)
+    return render(request, "eligibility/list_upload.html", {"form": form, "duplicate": duplicate})
+
+
+def _list_context(isp_list: IspList) -> dict[str, object]:
+    context: dict[str, object] = {"list": isp_list}
+    if isp_list.status == IspList.Status.READY:
+        reason_counts = selectors.list_reason_counts(isp_list=isp_list)
+        context.update(
+            determinations=selectors.list_determination_counts(isp_list=isp_list),
+            reason_counts=[(code, n, REASONS.get(code)) for code, n in reason_counts],
+            unreadable=selectors.list_unreadable_fields(isp_list=isp_list),
+            reevaluate_form=ReevaluateForm(
+                initial={"as_of": isp_list.as_of, "policy": selectors.policy_current()}
+            ),
+        )
+    return context
+
+
+@requires("upload_lists")
+def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    isp_list = get_object_or_404(selectors.list_index(), pk=pk)
+    return render(request, "eligibility/list_detail.html", _list_context(isp_list))
+
+
+@requires("upload_lists")
+def list_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar alone (htmx polls it); when the list is done the page reloads."""
+    isp_list = get_object_or_404(IspList, pk=pk)
+    response = render(request, "eligibility/_progress.html", {"list": isp_list})
+    if not isp_list.is_working:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@requires("upload_lists")
+def list_results(request: HttpRequest, pk: int) -> HttpResponse:
+    isp_list = get_object_or_404(IspList, pk=pk, status=IspList.Status.READY)
+    rows = (
+        Conviction.objects.filter(isp_list=isp_list)
+        .order_by("row_number")
+        .values_list(
+            "row_number",
+            "determination",
+            "reasons",
+            "last_name",
+            "first_name",
+            "date_of_birth",
+            "court_case_number",
+            "statute",
+            "offense_class",
+            "disposition",
+            "disposition_date",
+            "court_location",
+        )
+        .iterator(chunk_size=5000)
+    )
+    return xlsx_response(
+        filename=f"list-{isp_list.pk}-results.xlsx",
+        title="Results",
+        header=[
+            "row",
+            "determination",
+            "reasons",
+            "last name",
+            "first name",
+            "date of birth",
+            "court case number",
+            "statute",
+            "class",
+            "disposition",
+            "disposition date",
+            "court location",
+        ],
+        rows=((r[0], r[1], ";".join(r[2]), *r[3:]) for r in rows),
+    )
+
+
+@requires("upload_lists")
+@require_POST
+def list_reevaluate(request: HttpRequest, pk: int) -> HttpResponse:
+    isp_list = get_object_or_404(IspList, pk=pk)
+    form = ReevaluateForm(request.POST)
+    if isp_list.is_working:
+        messages.error(request, "The list is still being evaluated; wait until it is ready.")
+    elif form.is_valid():
+        services.list_reevaluate(
+            isp_list=isp_list,
+            as_of=form.cleaned_data["as_of"],
+            policy=form.cleaned_data["policy"],
+            user=request.user,
+        )
+        messages.success(request, "Evaluating the list again. Attorneys' decisions are kept.")
+    else:
+        messages.error(request, "Choose an as-of date and a policy version.")
+    return redirect("list_detail", pk=pk)
+
+
+@requires("upload_lists")
+@require_POST
+def list_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    isp_list = get_object_or_404(IspList, pk=pk)
+    services.list_pipeline_start(isp_list=isp_list)
+    messages.success(request, "The import was restarted; it continues where it stopped.")
+    return redirect("list_detail", pk=pk)
 
 
 @requires("change_policy")
 def policy(request: HttpRequest) -> HttpResponse:
-    return render(request, "eligibility/policy.html", {"policy": Policy().as_dict()})
+    current = selectors.policy_current()
+    return render(request, "eligibility/policy.html", {"policy": current.values()})

@@ -12,7 +12,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Group
 
 from accounts.roles import ADMIN, ASA, CLERK, SUPERVISOR
@@ -76,10 +75,11 @@ def broker_reachable() -> str | None:
 
 
 @pytest.fixture
-def celery_worker(transactional_db, tmp_path) -> Iterator[subprocess.Popen[bytes]]:
+def celery_worker(transactional_db, tmp_path, settings) -> Iterator[subprocess.Popen[bytes]]:
     """A real `celery worker` process on its own queue, against the test database.
 
-    The test's writes must be committed for the worker to see them, hence transactional_db.
+    The test's writes must be committed for the worker to see them, hence transactional_db;
+    both processes keep files in the same MEDIA_ROOT.
     """
     url = broker_reachable()
     if url is None:
@@ -97,6 +97,9 @@ def celery_worker(transactional_db, tmp_path) -> Iterator[subprocess.Popen[bytes
         env.pop("DATABASE_URL", None)
         env["SQLITE_PATH"] = str(db["NAME"])
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    settings.MEDIA_ROOT = tmp_path / "media"
+    env["MEDIA_ROOT"] = str(settings.MEDIA_ROOT)
+    env["EVALUATION_CHUNK_ROWS"] = "500"  # small chunks, so that a list makes a real group
     env["CELERY_QUEUE"] = queue
     log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen(

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 ROLES = ("asa", "supervisor", "clerk", "admin")
+EXAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "examples"
+UPLOADERS = {"supervisor", "admin"}
 
 # The URL map of design.md with the roles allowed on each page (written out, not derived from
 # the code, so that a change to the code's permissions that breaks the design fails here).
+# {list} and {conviction} are filled with the ids of a real imported list.
 PAGES: dict[str, set[str]] = {
     "/": {"asa", "supervisor", "clerk", "admin"},
-    "/lists/": {"supervisor", "admin"},
+    "/lists/": UPLOADERS,
+    "/lists/upload/": UPLOADERS,
+    "/lists/{list}/": UPLOADERS,
+    "/lists/{list}/progress/": UPLOADERS,
+    "/lists/{list}/results.xlsx": UPLOADERS,
     "/review/": {"asa", "supervisor"},
+    "/review/{conviction}/": {"asa", "supervisor", "admin"},
     "/review/samples/": {"supervisor"},
     "/batches/": {"asa", "supervisor"},
     "/filings/": {"supervisor", "clerk"},
@@ -20,20 +31,53 @@ PAGES: dict[str, set[str]] = {
     "/audit/": {"supervisor", "admin"},
 }
 
-CASES = [(url, role, role in allowed) for url, allowed in PAGES.items() for role in ROLES]
+# Endpoints that only take POST: the roles that may use them.
+ACTIONS: dict[str, set[str]] = {
+    "/lists/{list}/reevaluate/": UPLOADERS,
+    "/lists/{list}/resume/": UPLOADERS,
+}
+
+ROUTE_OF = {
+    "{list}": "<int:pk>",
+    "{conviction}": "<int:pk>",
+}
 
 
-@pytest.mark.parametrize("url", PAGES)
-def test_an_anonymous_visitor_is_sent_to_the_login_page(client, url):
-    response = client.get(url)
+@pytest.fixture
+def ids(db, settings, tmp_path, django_capture_on_commit_callbacks) -> dict[str, int]:
+    from eligibility import services
+
+    settings.MEDIA_ROOT = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        isp_list = services.list_store_file(
+            path=EXAMPLES / "worked-examples.csv",
+            filename="worked-examples.csv",
+            as_of=date(2026, 11, 25),
+            user=None,
+        )
+    return {"{list}": isp_list.pk, "{conviction}": isp_list.convictions.first().pk}
+
+
+def fill(url: str, ids: dict[str, int]) -> str:
+    for key, value in ids.items():
+        url = url.replace(key, str(value))
+    return url
+
+
+@pytest.mark.parametrize("url", [*PAGES, *ACTIONS])
+def test_an_anonymous_visitor_is_sent_to_the_login_page(client, ids, url):
+    response = client.get(fill(url, ids))
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")
 
 
-@pytest.mark.parametrize(("url", "role", "allowed"), CASES)
-def test_each_role_reaches_only_its_pages(client, request, url, role, allowed):
+@pytest.mark.parametrize(
+    ("url", "role", "allowed"),
+    [(url, role, role in allowed) for url, allowed in PAGES.items() for role in ROLES],
+)
+def test_each_role_reaches_only_its_pages(client, request, ids, url, role, allowed):
     client.force_login(request.getfixturevalue(role))
-    response = client.get(url)
+    response = client.get(fill(url, ids))
     if allowed:
         assert response.status_code == 200
     else:
@@ -41,26 +85,41 @@ def test_each_role_reaches_only_its_pages(client, request, url, role, allowed):
         assert b"Not allowed" in response.content
 
 
-def test_a_user_without_a_role_sees_only_the_dashboard(client, django_user_model):
+@pytest.mark.parametrize(
+    ("url", "role", "allowed"),
+    [(url, role, role in allowed) for url, allowed in ACTIONS.items() for role in ROLES],
+)
+def test_each_role_may_post_only_its_actions(client, request, ids, url, role, allowed):
+    client.force_login(request.getfixturevalue(role))
+    response = client.post(fill(url, ids), {})
+    assert response.status_code == (302 if allowed else 403)
+    assert client.get(fill(url, ids)).status_code == (405 if allowed else 403)
+
+
+def test_a_user_without_a_role_sees_only_the_dashboard(client, ids, django_user_model):
     client.force_login(django_user_model.objects.create_user("nobody", password="x" * 12))
     assert client.get("/").status_code == 200
     for url in set(PAGES) - {"/"}:
-        assert client.get(url).status_code == 403, url
+        assert client.get(fill(url, ids)).status_code == 403, url
 
 
-def _paths(resolver: URLResolver, prefix: str = "") -> list[str]:
-    paths = []
+def _routes(resolver: URLResolver, prefix: str = "") -> list[str]:
+    routes = []
     for pattern in resolver.url_patterns:
         route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
-            if route.startswith("admin/"):
-                continue
-            paths.extend(_paths(pattern, route))
+            if not route.startswith("admin/"):
+                routes.extend(_routes(pattern, route))
         elif isinstance(pattern, URLPattern):
-            paths.append("/" + route)
-    return paths
+            routes.append("/" + route)
+    return routes
 
 
 def test_the_matrix_covers_every_page_the_application_serves():
-    served = {p for p in _paths(get_resolver()) if "<" not in p and not p.startswith("/accounts/")}
-    assert served == set(PAGES)
+    served = {r for r in _routes(get_resolver()) if not r.startswith("/accounts/")}
+    covered = set()
+    for url in [*PAGES, *ACTIONS]:
+        for key, route in ROUTE_OF.items():
+            url = url.replace(key, route)
+        covered.add(url)
+    assert served == covered

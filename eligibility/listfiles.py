@@ -1,0 +1,550 @@
+"""Reading whole ISP list files, CSV or .xlsx, one row at a time (spec/isp-list-format.md).
+
+``open_list(path)`` looks at the file's content (never its name), refuses whole-file problems with
+``ListRefused`` before a single row is read, and then yields one ``ListRow`` per non-blank row::
+
+    with open_list(path) as listfile:
+        for row in listfile:
+            ...  # row.number, row.raw, row.record, row.extra, row.other
+        listfile.blank_rows
+
+CSV files are streamed with constant memory per row. Workbooks are read with python-calamine,
+which holds the first worksheet in its own compact form while rows are turned into Python one at a
+time. Dates are not read here beyond real Excel date cells: the engine reads date text with
+``eligibility.rules.dates.read_date``, and ``unreadable_fields`` uses the same reader.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import hashlib
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import fields
+from datetime import date, datetime, time, timedelta
+from operator import itemgetter
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any, Literal, NamedTuple
+
+from python_calamine import CalamineWorkbook
+
+from eligibility.rules.dates import read_date
+from eligibility.rules.records import Record
+
+ListKind = Literal["csv", "xlsx"]
+
+# field -> accepted headers, the first being the canonical one (spec "Columns"). The order is the
+# order of the spec's example header, which is also the order the synthetic lists are written in.
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "sid": ("SID", "STATE_ID", "ISP_SID", "SID_NUMBER", "STATE_ID_NUMBER"),
+    "last_name": ("LAST_NAME", "LNAME", "SURNAME"),
+    "first_name": ("FIRST_NAME", "FNAME", "GIVEN_NAME"),
+    "middle_name": ("MIDDLE_NAME", "MNAME", "MIDDLE"),
+    "date_of_birth": ("DATE_OF_BIRTH", "DOB", "BIRTH_DATE"),
+    "sex": ("SEX", "GENDER"),
+    "race": ("RACE",),
+    "dcn": ("DCN", "DOCUMENT_CONTROL_NUMBER"),
+    "arrest_date": ("ARREST_DATE", "DATE_OF_ARREST"),
+    "arresting_agency": ("ARRESTING_AGENCY", "ARREST_AGENCY", "AGENCY"),
+    "arrest_ori": ("ARREST_ORI", "ORI", "AGENCY_ORI"),
+    "county": ("COUNTY", "COURT_COUNTY"),
+    "court_case_number": ("COURT_CASE_NUMBER", "CASE_NUMBER", "CASE_NO", "COURT_CASE_NO"),
+    "court_location": ("COURT_LOCATION", "COURT", "DISTRICT", "COURT_DISTRICT"),
+    "offense_date": ("OFFENSE_DATE", "DATE_OF_OFFENSE", "VIOLATION_DATE"),
+    "statute": ("STATUTE", "STATUTE_CITATION", "CHARGE_STATUTE", "CITATION"),
+    "offense_description": (
+        "OFFENSE_DESCRIPTION",
+        "CHARGE_DESCRIPTION",
+        "DESCRIPTION",
+        "OFFENSE_DESC",
+    ),
+    "offense_class": ("OFFENSE_CLASS", "CLASS", "CHARGE_CLASS"),
+    "disposition": ("DISPOSITION", "CHARGE_DISPOSITION", "DISP"),
+    "disposition_date": ("DISPOSITION_DATE", "DISP_DATE", "DATE_OF_DISPOSITION"),
+    "sentence": ("SENTENCE", "SENTENCE_DESCRIPTION"),
+    "address_line": ("ADDRESS", "STREET"),
+    "city": ("CITY",),
+    "state": ("STATE",),
+    "zip": ("ZIP", "ZIP_CODE"),
+}
+CANONICAL_HEADERS: dict[str, str] = {field: names[0] for field, names in COLUMN_ALIASES.items()}
+REQUIRED_FIELDS: tuple[str, ...] = (
+    "last_name",
+    "first_name",
+    "date_of_birth",
+    "court_case_number",
+    "statute",
+    "disposition",
+    "disposition_date",
+)
+DATE_FIELDS: tuple[str, ...] = ("date_of_birth", "arrest_date", "offense_date", "disposition_date")
+# What the app keeps about a row beyond the engine's Record (names, notices, the report).
+EXTRA_FIELDS: tuple[str, ...] = (
+    "middle_name",
+    "sex",
+    "race",
+    "arresting_agency",
+    "arrest_ori",
+    "court_location",
+    "address_line",
+    "city",
+    "state",
+    "zip",
+)
+
+# One cell above this many characters is not data but a broken file, almost always an unmatched
+# quote mark that swallowed the rest of the file; csv's own default (128 KiB) is lower.
+MAX_CELL_CHARS = 1_000_000
+# A workbook whose parts expand to more than this is refused before it is opened (zip bomb).
+# A real statewide list of a million rows expands to well under 1 GiB.
+DEFAULT_MAX_EXPANDED_BYTES = 2 * 1024**3
+
+_CHUNK = 1024 * 1024
+_SNIFF_BYTES = 64 * 1024
+_HEADERS_SHOWN = 40
+_SAVE_AS = "Save it from Excel as “Excel Workbook (.xlsx)” or “CSV UTF-8 (Comma delimited)”"
+
+
+class ListRefused(Exception):
+    """The whole file is refused; ``message`` says why, in words a clerk understands."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def header_key(text: str) -> str:
+    """A header cell as it is matched: upper-cased, without whitespace, `_`, `-`, `.` and `#`."""
+    squeezed = "".join(text.split())
+    for mark in "_-.#":
+        squeezed = squeezed.replace(mark, "")
+    return squeezed.upper()
+
+
+_FIELD_BY_KEY: dict[str, str] = {
+    header_key(name): field for field, names in COLUMN_ALIASES.items() for name in names
+}
+_RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Record))[1:]
+assert fields(Record)[0].name == "row", "Record must start with its row number"
+
+
+class ListRow(NamedTuple):
+    """One non-blank row of a list (a named tuple: a frozen dataclass costs 10x more to build).
+
+    ``raw``: every cell as read, keyed by its header (JSON-serialisable). ``record``: what the
+    engine reads. ``extra``: the fields of ``EXTRA_FIELDS``, trimmed. ``other``: the non-empty
+    cells of columns the format does not know ("other data" for reviewers), trimmed.
+    """
+
+    number: int
+    raw: dict[str, str]
+    record: Record
+    extra: dict[str, str]
+    other: dict[str, str]
+
+
+def _getter(positions: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """``itemgetter`` that always returns a tuple (it returns a bare item for one position)."""
+    if len(positions) == 1:
+        only = positions[0]
+        return lambda cells: (cells[only],)
+    return itemgetter(*positions)
+
+
+def unreadable_fields(record: Record) -> tuple[str, ...]:
+    """The date fields of ``record`` that hold text ``read_date`` cannot read (for the report)."""
+    return tuple(
+        name for name in DATE_FIELDS if (text := getattr(record, name)) and read_date(text) is None
+    )
+
+
+def file_sha256(path: Path | str) -> str:
+    """The SHA-256 of a file, hex, read in chunks (duplicate uploads are found by it)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class ListFile:
+    """An open list: its header is read and accepted; iterate it once for its rows."""
+
+    def __init__(
+        self,
+        kind: ListKind,
+        rows: Iterator[list[str]],
+        closers: Iterable[Any],
+    ) -> None:
+        self.kind: ListKind = kind
+        self.blank_rows = 0
+        self.rows_read = 0
+        self._rows = rows
+        self._closers = list(closers)
+        self._started = False
+        try:
+            self._set_header(self._read_header())
+        except BaseException:
+            self.close()
+            raise
+
+    # The header -------------------------------------------------------------------------------
+
+    def _read_header(self) -> list[str]:
+        for cells in self._rows:
+            if any(cell.strip() for cell in cells):
+                return [cell.strip() for cell in cells]
+        raise ListRefused("The file is empty: it has no header row and no data.")
+
+    def _set_header(self, header: list[str]) -> None:
+        while header and not header[-1]:
+            header.pop()
+        #: the header cells as found in the file (empty ones left out)
+        self.headers: tuple[str, ...] = tuple(cell for cell in header if cell)
+        found: dict[str, list[int]] = {}
+        keys: list[str] = []
+        seen: dict[str, int] = {}
+        for position, cell in enumerate(header):
+            key = cell or f"Column {position + 1}"
+            if key in seen:
+                seen[key] += 1
+                key = f"{key} ({seen[key]})"
+            else:
+                seen[key] = 1
+            keys.append(key)
+            field = _FIELD_BY_KEY.get(header_key(cell)) if cell else None
+            if field is not None:
+                found.setdefault(field, []).append(position)
+
+        missing = [field for field in REQUIRED_FIELDS if field not in found]
+        doubled = {
+            field: [header[position] for position in positions]
+            for field, positions in found.items()
+            if len(positions) > 1
+        }
+        if missing or doubled:
+            raise ListRefused(self._header_problem(missing, doubled, header))
+
+        index = {field: positions[0] for field, positions in found.items()}
+        known = set(index.values())
+        #: field -> the header cell that holds it in this file
+        self.columns: dict[str, str] = {field: header[pos] for field, pos in index.items()}
+        #: the keys in ``ListRow.raw`` and ``ListRow.other`` of the columns the format does not know
+        self.other_columns: tuple[str, ...] = tuple(
+            key for position, key in enumerate(keys) if position not in known
+        )
+        self._keys = keys
+        self._width = len(keys)
+        self._record_index = [index.get(field, -1) for field in _RECORD_FIELDS]
+        self._extra_index = [index.get(field, -1) for field in EXTRA_FIELDS]
+        self._other_index = [
+            (key, position) for position, key in enumerate(keys) if position not in known
+        ]
+        self._date_positions = frozenset(index[field] for field in DATE_FIELDS if field in index)
+
+    def _header_problem(
+        self, missing: list[str], doubled: dict[str, list[str]], header: list[str]
+    ) -> str:
+        parts: list[str] = []
+        if missing:
+            names = [CANONICAL_HEADERS[field] for field in missing]
+            noun = "column" if len(names) == 1 else "columns"
+            accepted = "; ".join(
+                f"{CANONICAL_HEADERS[field]}: {', '.join(COLUMN_ALIASES[field])}"
+                for field in missing
+            )
+            parts.append(
+                f"The file has no {_join_or(names)} {noun} (required). "
+                f"Accepted headers: {accepted}."
+            )
+        for field, cells in doubled.items():
+            if len(set(cells)) == 1:
+                parts.append(
+                    f"The column “{cells[0]}” appears {len(cells)} times: keep only one of them."
+                )
+            else:
+                quoted = _join_and([f"“{cell}”" for cell in cells])
+                both = "both" if len(cells) == 2 else "all"
+                parts.append(
+                    f"The columns {quoted} {both} mean {CANONICAL_HEADERS[field]}: "
+                    "keep only one of them."
+                )
+        if not self.headers:
+            shown = "(none)"
+        elif len(self.headers) > _HEADERS_SHOWN:
+            more = len(self.headers) - _HEADERS_SHOWN
+            shown = ", ".join(self.headers[:_HEADERS_SHOWN]) + f", … and {more} more"
+        else:
+            shown = ", ".join(self.headers)
+        parts.append(f"Headers found: {shown}.")
+        if missing and not any(_FIELD_BY_KEY.get(header_key(cell)) for cell in header):
+            hint = "The first non-empty row must be the header row."
+            if len(self.headers) == 1 and ("\t" in self.headers[0] or ";" in self.headers[0]):
+                hint = "The columns must be separated by commas, not tabs or semicolons."
+            parts.append(hint)
+        return " ".join(parts)
+
+    # The rows ---------------------------------------------------------------------------------
+
+    def __iter__(self) -> Iterator[ListRow]:
+        if self._started:
+            raise RuntimeError("a ListFile can be iterated only once")
+        self._started = True
+        return self._iter_rows()
+
+    def _iter_rows(self) -> Iterator[ListRow]:
+        # The hot loop of a million-row import: every per-row step is a C call where possible.
+        keys = self._keys
+        width = self._width
+        padding = [""] * width
+        record_values = _getter(self._record_index)
+        extra_values = _getter(self._extra_index)
+        other_index = self._other_index
+        strip = str.strip
+        number = 0
+        for cells in self._rows:
+            number += 1
+            count = len(cells)
+            if count < width:
+                cells = cells + padding[count:]
+            trimmed = list(map(strip, cells))
+            if not any(trimmed):
+                self.blank_rows += 1
+                continue
+            raw = dict(zip(keys, cells, strict=False))
+            other = {key: trimmed[pos] for key, pos in other_index if trimmed[pos]}
+            if count > width:
+                for position in range(width, count):
+                    if trimmed[position]:
+                        key = f"Column {position + 1}"
+                        while key in raw:  # a header cell may read "Column 12" too
+                            key += "+"
+                        raw[key] = cells[position]
+                        other[key] = trimmed[position]
+            trimmed.append("")  # index -1: a field this file has no column for
+            record = Record(number, *record_values(trimmed))
+            extra = dict(zip(EXTRA_FIELDS, extra_values(trimmed), strict=True))
+            self.rows_read += 1
+            yield ListRow(number, raw, record, extra, other)
+
+    # Closing ----------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        closers, self._closers = self._closers, []
+        for closer in closers:
+            # closing a reader that already failed is best effort
+            with contextlib.suppress(Exception):
+                closer.close()
+
+    def __enter__(self) -> ListFile:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def open_list(
+    path: Path | str, *, max_expanded_bytes: int | None = DEFAULT_MAX_EXPANDED_BYTES
+) -> ListFile:
+    """Open an ISP list, CSV or .xlsx, judged by its content; refuse it with ``ListRefused``.
+
+    Every whole-file problem the reader can see is raised here, before any row is read, except a
+    cell longer than ``MAX_CELL_CHARS`` in a CSV file (found only when reading reaches it).
+    """
+    path = Path(path)
+    with open(path, "rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    if not head:
+        raise ListRefused("The file is empty.")
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise ListRefused(
+            "The file is an old-style Excel workbook (.xls) or a password-protected workbook, "
+            f"which cannot be read. {_SAVE_AS}, without a password, and upload it again."
+        )
+    if head.startswith(b"%PDF"):
+        raise ListRefused(f"The file is a PDF document, not a list. {_SAVE_AS}.")
+    if head[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
+        return _open_xlsx(path, max_expanded_bytes)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ListRefused(
+            f"The file is saved as UTF-16 (“Unicode Text”), which is not accepted. {_SAVE_AS}."
+        )
+    return _open_csv(path, head)
+
+
+# CSV --------------------------------------------------------------------------------------------
+
+
+def _open_csv(path: Path, head: bytes) -> ListFile:
+    has_nul = _check_text(path, head)
+    if csv.field_size_limit() < MAX_CELL_CHARS:
+        csv.field_size_limit(MAX_CELL_CHARS)
+    handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by ListFile
+    return ListFile("csv", _csv_rows(handle, has_nul), [handle])
+
+
+def _check_text(path: Path, head: bytes) -> bool:
+    """Refuse binary content and text that is not UTF-8, reading the whole file once.
+
+    Returns whether the file holds a NUL character anywhere.
+    """
+    sample = head.decode("utf-8", errors="replace")
+    controls = sum(1 for char in sample if char < " " and char not in "\t\n\r\f\v")
+    if controls * 10 > len(sample):
+        raise ListRefused(
+            f"The file is neither a CSV text file nor an Excel workbook (.xlsx). {_SAVE_AS}."
+        )
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    has_nul = False
+    with open(path, "rb") as handle:
+        while True:
+            chunk = handle.read(_CHUNK)
+            pending = len(decoder.getstate()[0])
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as error:
+                position = offset - pending + error.start
+                line = _count_lines(path, position)
+                raise ListRefused(
+                    f"The file is not a CSV file in UTF-8: line {line:,} (byte {position + 1:,}) "
+                    f"holds text in another encoding, or the file is not text. {_SAVE_AS} "
+                    "and upload it again."
+                ) from None
+            if not chunk:
+                return has_nul
+            has_nul = has_nul or b"\x00" in chunk
+            offset += len(chunk)
+
+
+def _count_lines(path: Path, end: int) -> int:
+    """The line number of byte ``end`` of a file."""
+    lines = 1
+    with open(path, "rb") as handle:
+        while end > 0:
+            chunk = handle.read(min(_CHUNK, end))
+            if not chunk:
+                break
+            lines += chunk.count(b"\n")
+            end -= len(chunk)
+    return lines
+
+
+def _csv_rows(handle: IO[str], has_nul: bool) -> Iterator[list[str]]:
+    # NUL is legal in a CSV cell for Python but not in PostgreSQL text, and never meant anything.
+    lines: Iterable[str] = (line.replace("\x00", "") for line in handle) if has_nul else handle
+    reader = csv.reader(lines, strict=False)
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise ListRefused(
+            f"The file could not be read as CSV near line {reader.line_num:,}: {error}. "
+            'A quote mark (") that is opened and never closed is the usual cause.'
+        ) from None
+    except UnicodeDecodeError:
+        raise ListRefused(f"The file is not a CSV file in UTF-8. {_SAVE_AS}.") from None
+
+
+# xlsx -------------------------------------------------------------------------------------------
+
+
+def _open_xlsx(path: Path, max_expanded_bytes: int | None) -> ListFile:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise ListRefused(
+            f"The file looks like an Excel workbook or a ZIP archive but is damaged. {_SAVE_AS}."
+        ) from None
+    names = {info.filename for info in infos}
+    if "xl/workbook.xml" not in names:
+        if "xl/workbook.bin" in names:
+            kind = "an Excel binary workbook (.xlsb)"
+        elif "mimetype" in names or "content.xml" in names:
+            kind = "an OpenDocument file (.ods)"
+        else:
+            kind = "a ZIP archive without an Excel workbook in it"
+        raise ListRefused(f"The file is {kind}, which cannot be read. {_SAVE_AS}.")
+    expanded = sum(info.file_size for info in infos)
+    if max_expanded_bytes is not None and expanded > max_expanded_bytes:
+        raise ListRefused(
+            f"The workbook expands to {expanded / 1024**2:,.0f} MB, more than the "
+            f"{max_expanded_bytes / 1024**2:,.0f} MB allowed. Split it, or save it as CSV."
+        )
+    # calamine raises its own errors, and others, on a damaged workbook (a Rust panic arrives as
+    # pyo3's PanicException, a BaseException): this is the edge between an untrusted file and a
+    # foreign parser, so every failure but an interruption becomes a refusal.
+    workbook: CalamineWorkbook | None = None
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        if not workbook.sheet_names:
+            raise ListRefused("The workbook has no worksheet.")
+        rows = workbook.get_sheet_by_index(0).iter_rows()
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as error:
+        if workbook is not None:
+            workbook.close()
+        if isinstance(error, ListRefused):
+            raise
+        raise ListRefused(
+            f"The Excel workbook could not be read ({type(error).__name__}). {_SAVE_AS}."
+        ) from None
+    # Which columns hold dates is known only once the header is read: the set is filled then.
+    date_positions: set[int] = set()
+
+    def cells() -> Iterator[list[str]]:
+        for values in rows:
+            yield [
+                value
+                if type(value) is str and "\x00" not in value
+                else _xlsx_text(value, position in date_positions)
+                for position, value in enumerate(values)
+            ]
+
+    listfile = ListFile("xlsx", cells(), [workbook])
+    date_positions.update(listfile._date_positions)
+    return listfile
+
+
+def _xlsx_text(value: object, is_date_field: bool) -> str:
+    """One workbook cell as the text the CSV export of the same cell would hold."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        # Excel keeps every number as a float: an SID typed as a number is read back 1234567.0.
+        if value.is_integer():
+            return str(int(value))
+        return format(value, ".15g")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime):
+        if is_date_field or value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return "" if value is None else str(value)
+
+
+# Messages ---------------------------------------------------------------------------------------
+
+
+def _join_or(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _join_and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from eligibility.rules.records import Policy
+
+
+class Determination(models.TextChoices):
+    ELIGIBLE = "ELIGIBLE", "Eligible"
+    NEEDS_REVIEW = "NEEDS_REVIEW", "Needs review"
+    NOT_ELIGIBLE = "NOT_ELIGIBLE", "Not eligible"
+
+
+class OfficePolicy(models.Model):
+    """One version of the office's policy switches (spec section 9). Versions are never edited:
+    a change adds a version, and every list records the version it was evaluated under."""
+
+    class Section5Misdemeanor(models.TextChoices):
+        REVIEW = "review", "Send to review"
+        ELIGIBLE = "eligible", "Eligible"
+        NOT_ELIGIBLE = "not_eligible", "Not eligible"
+
+    class ViolentAssociation(models.TextChoices):
+        NOT_ELIGIBLE = "not_eligible", "Not eligible"
+        REVIEW = "review", "Send to review"
+
+    version = models.PositiveIntegerField(unique=True)
+    county = models.CharField(max_length=60, default="COOK")
+    max_grams = models.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        default=30,
+        help_text="Empty: no program cap.",
+    )
+    section5_misdemeanor = models.CharField(
+        max_length=20, choices=Section5Misdemeanor.choices, default=Section5Misdemeanor.REVIEW
+    )
+    violent_association = models.CharField(
+        max_length=20, choices=ViolentAssociation.choices, default=ViolentAssociation.NOT_ELIGIBLE
+    )
+    recent_sentence_days = models.PositiveIntegerField(default=1095)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name_plural = "office policies"
+
+    def __str__(self) -> str:
+        return f"policy v{self.version}"
+
+    def as_rules_policy(self) -> Policy:
+        return Policy(
+            county=self.county,
+            max_grams=None if self.max_grams is None else float(self.max_grams),
+            section5_misdemeanor=self.section5_misdemeanor,  # type: ignore[arg-type]
+            violent_association=self.violent_association,  # type: ignore[arg-type]
+            recent_sentence_days=self.recent_sentence_days,
+        )
+
+    def values(self) -> dict[str, Any]:
+        return {"version": self.version, **self.as_rules_policy().as_dict()}
+
+
+class IspList(models.Model):
+    """One uploaded ISP list and the state of its import and evaluation."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        PARSING = "parsing", "Reading the file"
+        EVALUATING = "evaluating", "Evaluating"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    filename = models.CharField(max_length=255)
+    file = models.FileField(upload_to="lists/%Y/%m/", max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size_bytes = models.BigIntegerField()
+    kind = models.CharField(max_length=8, blank=True)  # csv or xlsx, from the content
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    as_of = models.DateField()
+    policy = models.ForeignKey(OfficePolicy, on_delete=models.PROTECT, related_name="lists")
+    ruleset_version = models.CharField(max_length=40, blank=True)
+
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    message = models.TextField(blank=True)
+    # Each evaluation of the list has a number; a row is evaluated when its run equals it.
+    evaluation_run = models.PositiveIntegerField(default=0)
+    rows_parsed = models.PositiveIntegerField(default=0)
+    blank_rows = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    rows_evaluated = models.PositiveIntegerField(default=0)
+    chunks_total = models.PositiveIntegerField(default=0)
+    parse_started_at = models.DateTimeField(null=True, blank=True)
+    parse_finished_at = models.DateTimeField(null=True, blank=True)
+    evaluate_started_at = models.DateTimeField(null=True, blank=True)
+    evaluate_finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = "ISP list"
+
+    def __str__(self) -> str:
+        return f"{self.filename} (#{self.pk})"
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in {self.Status.RECEIVED, self.Status.PARSING, self.Status.EVALUATING}
+
+    @property
+    def progress_percent(self) -> int:
+        """Reading the file is the first half of the bar, evaluating the second."""
+        if self.status == self.Status.READY:
+            return 100
+        if self.status == self.Status.EVALUATING and self.rows_total:
+            return 50 + int(50 * min(self.rows_evaluated, self.rows_total) / self.rows_total)
+        if self.status == self.Status.PARSING and self.file and self.size_bytes:
+            # rows are parsed at an even pace through the file: estimate from rows so far
+            return min(49, int(self.rows_parsed / max(self.rows_parsed + 1000, 1) * 49))
+        return 0
+
+    def seconds(self, start: str, end: str) -> float | None:
+        begun, ended = getattr(self, start), getattr(self, end)
+        return (ended - begun).total_seconds() if begun and ended else None
+
+
+class Conviction(models.Model):
+    """One row of an ISP list: the cells as received, the fields read from them, and the
+    machine's determination. (Named for what the office treats it as; a row may turn out not
+    to be a conviction, and the determination says so.)"""
+
+    isp_list = models.ForeignKey(IspList, on_delete=models.CASCADE, related_name="convictions")
+    row_number = models.PositiveIntegerField()
+    raw = models.JSONField(default=dict)
+    other = models.JSONField(default=dict, blank=True)
+    # The normalised fields (eligibility.rules.records.Record plus the ones the office needs).
+    sid = models.CharField(max_length=64, blank=True)
+    last_name = models.CharField(max_length=255, blank=True)
+    first_name = models.CharField(max_length=255, blank=True)
+    middle_name = models.CharField(max_length=255, blank=True)
+    date_of_birth = models.CharField(max_length=64, blank=True)
+    sex = models.CharField(max_length=32, blank=True)
+    race = models.CharField(max_length=32, blank=True)
+    dcn = models.CharField(max_length=64, blank=True)
+    arrest_date = models.CharField(max_length=64, blank=True)
+    arresting_agency = models.CharField(max_length=255, blank=True)
+    arrest_ori = models.CharField(max_length=64, blank=True)
+    county = models.CharField(max_length=128, blank=True)
+    court_case_number = models.CharField(max_length=128, blank=True)
+    court_location = models.CharField(max_length=255, blank=True)
+    offense_date = models.CharField(max_length=64, blank=True)
+    statute = models.CharField(max_length=255, blank=True)
+    offense_description = models.TextField(blank=True)
+    offense_class = models.CharField(max_length=64, blank=True)
+    disposition = models.CharField(max_length=255, blank=True)
+    disposition_date = models.CharField(max_length=64, blank=True)
+    sentence = models.TextField(blank=True)
+    address_line = models.CharField(max_length=255, blank=True)
+    city = models.CharField(max_length=128, blank=True)
+    state = models.CharField(max_length=64, blank=True)
+    zip = models.CharField(max_length=32, blank=True)
+    # Read once at import, for sorting and filtering (newest disposition first).
+    disposition_on = models.DateField(null=True, blank=True)
+    unreadable = models.JSONField(default=list, blank=True)
+    person_key = models.CharField(max_length=400)
+    case_key = models.CharField(max_length=128, blank=True)
+    # Rows of one person share a bucket; evaluation tasks take ranges of buckets.
+    bucket = models.PositiveIntegerField()
+
+    determination = models.CharField(max_length=12, choices=Determination.choices, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    evaluation_run = models.PositiveIntegerField(default=0)
+    ruleset_version = models.CharField(max_length=40, blank=True)
+    policy_version = models.PositiveIntegerField(null=True, blank=True)
+    as_of = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["isp_list", "row_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["isp_list", "row_number"], name="one_row_per_number"),
+        ]
+        indexes = [
+            models.Index(fields=["isp_list", "bucket"], name="conviction_bucket"),
+            models.Index(fields=["isp_list", "evaluation_run"], name="conviction_run"),
+            models.Index(fields=["isp_list", "person_key"], name="conviction_person"),
+            models.Index(fields=["-disposition_on", "id"], name="conviction_newest"),
+            models.Index(fields=["determination"], name="conviction_determination"),
+        ]
+
+    def __str__(self) -> str:
+        return f"row {self.row_number} of list {self.isp_list_id}"

@@ -1,0 +1,559 @@
+"""The eligibility engine: one ``Result`` per ``Record`` under spec section 6 (R1-R21).
+
+``evaluate`` is a pure function of the rows of one list, the policy and the as-of date. Rows are
+grouped by person key once: association (R14-R16, R21) and duplicates (R20) never cross people,
+so a person's rows are read together and a person with one row is judged alone. What a list
+repeats (statutes, dispositions, counties, dates) is read once per distinct text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any, Final
+
+from eligibility.rules.amounts import SubsectionRange, amount_from_description, subsection_range
+from eligibility.rules.classes import (
+    FELONY_CLASSES,
+    MISDEMEANOR_CLASSES,
+    OffenseClass,
+    read_offense_class,
+)
+from eligibility.rules.dates import read_date
+from eligibility.rules.dispositions import read_disposition
+from eligibility.rules.reasons import REASONS
+from eligibility.rules.records import (
+    ELIGIBLE,
+    NEEDS_REVIEW,
+    NOT_ELIGIBLE,
+    Determination,
+    Policy,
+    Record,
+    Result,
+)
+from eligibility.rules.sentences import Sentence, read_sentence
+from eligibility.rules.statutes import Statute, parse_statute
+from eligibility.rules.violent import violence_kind
+
+# Bump on any change that can change a determination, a reason code or a detail.
+RULESET_VERSION: Final = "2026.11.1"
+
+CRTA_EFFECTIVE: Final = date(2019, 6, 25)
+ADULT_AGE: Final = 18
+
+_NOT_ALNUM_RE = re.compile(r"[^A-Z0-9]")
+
+# What an associated row does to a section 4/5 row (R14, R15, R16, R21), and where the
+# rows that did it are listed in the details.
+_SECTION_7: Final = "SECTION_7_ENHANCEMENT"
+_VIOLENT: Final = "VIOLENT_OFFENSE_ASSOCIATED"
+_CONDITIONAL: Final = "POSSIBLE_VIOLENT_ASSOCIATION"
+_MIXED: Final = "MIXED_CASE"
+_TRIGGER_DETAIL: Final = {
+    _SECTION_7: "section_7_rows",
+    _VIOLENT: "violent_rows",
+    _CONDITIONAL: "conditional_rows",
+    _MIXED: "mixed_case_rows",
+}
+
+# Associated rows that trigger R14-R16/R21, by reason code, as row numbers.
+Triggers = dict[str, list[int]]
+
+# ``Result(...)`` runs the frozen dataclass's ``__init__``: one ``object.__setattr__`` call per
+# field, a quarter of the time a row takes. Filling the slots directly gives the same object
+# (tests compare the two) at half the cost.
+_RESULT_SLOTS: Final = tuple(
+    getattr(Result, name).__set__
+    for name in ("row", "determination", "reasons", "ruleset_version", "as_of", "details")
+)
+
+
+def _result(
+    row: int,
+    determination: Determination,
+    reasons: frozenset[str],
+    as_of: date,
+    details: dict[str, Any],
+) -> Result:
+    result: Result = object.__new__(Result)
+    set_row, set_determination, set_reasons, set_version, set_as_of, set_details = _RESULT_SLOTS
+    set_row(result, row)
+    set_determination(result, determination)
+    set_reasons(result, reasons)
+    set_version(result, RULESET_VERSION)
+    set_as_of(result, as_of)
+    set_details(result, details)
+    return result
+
+
+def collapse(text: str) -> str:
+    """Upper-case and collapse whitespace: how the spec compares free text."""
+    return " ".join(text.upper().split())
+
+
+@lru_cache(maxsize=65536)
+def case_key(court_case_number: str) -> str:
+    """The case key (section 3): upper-cased, everything but ASCII letters and digits removed."""
+    return _NOT_ALNUM_RE.sub("", court_case_number.upper())
+
+
+def person_key(record: Record) -> str | tuple[str, str, date | str]:
+    """The person key (section 3): the SID, else the names and the date of birth."""
+    if record.sid:
+        return record.sid
+    birth = read_date(record.date_of_birth)
+    return (
+        collapse(record.last_name),
+        collapse(record.first_name),
+        birth if birth is not None else collapse(record.date_of_birth),
+    )
+
+
+def normalise_county(county: str) -> str:
+    """R2's comparison form: upper-cased, whitespace-collapsed, a trailing ``COUNTY`` removed."""
+    county = collapse(county)
+    return county[: -len(" COUNTY")] if county.endswith(" COUNTY") else county
+
+
+def association_triggers(statute: Statute | None, convicted: bool) -> tuple[str, ...]:
+    """What a row does to the section 4/5 rows associated with it (R14, R15, R16, R21).
+
+    Unrecognized statutes and section 4/5 rows trigger nothing.
+    """
+    if statute is None or statute.is_cca_4_or_5:
+        return ()
+    kind = violence_kind(statute)
+    if kind == "violent":
+        return (_VIOLENT,)
+    if kind == "conditional":
+        return (_CONDITIONAL,)
+    if statute.is_cannabis_control_act and statute.section == "7":
+        # A section 7 conviction is also a conviction that is not CCA 4/5 (R21).
+        return (_SECTION_7, _MIXED) if convicted else (_SECTION_7,)
+    return (_MIXED,) if convicted else ()
+
+
+@dataclass(frozen=True, slots=True)
+class _StatuteFacts:
+    """What the rules need from one statute text, read once per list."""
+
+    statute: Statute | None
+    details: dict[str, Any] | None
+    code: str | None  # R3, R4 or R5
+    cca: bool  # "CCA 4/5"
+    copy_key: int  # R20's statute: the same number for the same citation
+    triggers_convicted: tuple[str, ...]
+    triggers_otherwise: tuple[str, ...]
+
+
+def _statute_facts(text: str, copy_keys: dict[Statute | str, int]) -> _StatuteFacts:
+    statute = parse_statute(text)
+    # R20 compares the parsed citation when recognized, else the text upper-cased and
+    # whitespace-collapsed: each is numbered once per list.
+    copy_key = copy_keys.setdefault(
+        statute if statute is not None else collapse(text), len(copy_keys)
+    )
+    if statute is None:
+        code: str | None = "STATUTE_UNRECOGNIZED"
+    elif not statute.is_cannabis_control_act:
+        code = "NOT_CANNABIS_CONTROL_ACT"
+    elif not statute.is_cca_4_or_5:
+        code = "SECTION_NOT_ELIGIBLE"
+    else:
+        code = None
+    return _StatuteFacts(
+        statute=statute,
+        details=statute.as_dict() if statute is not None else None,
+        code=code,
+        cca=statute is not None and statute.is_cca_4_or_5,
+        copy_key=copy_key,
+        triggers_convicted=association_triggers(statute, True),
+        triggers_otherwise=association_triggers(statute, False),
+    )
+
+
+_DISPOSITION_CODES: Final[dict[str, str | None]] = {
+    "conviction": None,
+    "supervision": "NOT_A_CONVICTION",
+    "no_conviction": "NOT_A_CONVICTION",
+    "relieved": "ALREADY_RELIEVED",
+    "unknown": "DISPOSITION_UNKNOWN",
+}
+
+
+class _Run:
+    """One call of ``evaluate``: the policy, the as-of date, and what its results share.
+
+    Results of a large list share their reason sets, statute details, trigger lists and basis
+    texts (memory: a million rows); ``Result.details`` is to be read, never changed in place.
+    """
+
+    def __init__(self, policy: Policy, as_of: date) -> None:
+        self.policy = policy
+        self.as_of = as_of
+        self.county = normalise_county(policy.county)
+        self.outcomes: dict[str, Determination] = {
+            code: reason.outcome for code, reason in REASONS.items()
+        }
+        # Section 9: two outcomes are the office's choice.
+        self.outcomes["VIOLENT_OFFENSE_ASSOCIATED"] = (
+            NEEDS_REVIEW if policy.violent_association == "review" else NOT_ELIGIBLE
+        )
+        self.outcomes["SECTION_5_MISDEMEANOR"] = (
+            NOT_ELIGIBLE if policy.section5_misdemeanor == "not_eligible" else NEEDS_REVIEW
+        )
+        self._reason_sets: dict[tuple[str, ...], tuple[Determination, frozenset[str]]] = {}
+        self._statutes: dict[str, _StatuteFacts] = {}
+        self._dispositions: dict[str, tuple[str | None, bool, str]] = {}
+        self._counties: dict[str, bool] = {}
+        self._bases: dict[tuple[Any, ...], str] = {}
+        self._class_rules: dict[tuple[Any, ...], tuple[tuple[str, ...], str | None]] = {}
+        self._copy_keys: dict[Statute | str, int] = {}
+
+    def statute(self, text: str) -> _StatuteFacts:
+        facts = self._statutes.get(text)
+        if facts is None:
+            facts = self._statutes[text] = _statute_facts(text, self._copy_keys)
+        return facts
+
+    def disposition(self, text: str) -> tuple[str | None, bool, str]:
+        """R7-R9's code, whether it is a conviction, and R20's comparison text."""
+        known = self._dispositions.get(text)
+        if known is None:
+            kind = read_disposition(text)
+            known = (_DISPOSITION_CODES[kind], kind == "conviction", collapse(text))
+            self._dispositions[text] = known
+        return known
+
+    def determination(self, codes: tuple[str, ...]) -> tuple[Determination, frozenset[str]]:
+        """Precedence (section 2): any NOT_ELIGIBLE rule, else any NEEDS_REVIEW, else ELIGIBLE."""
+        known = self._reason_sets.get(codes)
+        if known is None:
+            outcomes = {self.outcomes[code] for code in codes}
+            if NOT_ELIGIBLE in outcomes:
+                known = (NOT_ELIGIBLE, frozenset(codes))
+            elif NEEDS_REVIEW in outcomes:
+                known = (NEEDS_REVIEW, frozenset(codes))
+            else:
+                known = (ELIGIBLE, frozenset(codes))
+            self._reason_sets[codes] = known
+        return known
+
+    def basis(
+        self,
+        statute: Statute,
+        effective_class: str,
+        amount: float | None,
+        table: SubsectionRange | None,
+    ) -> str:
+        key = (statute, effective_class, amount, table)
+        text = self._bases.get(key)
+        if text is None:
+            text = self._bases[key] = _basis_text(statute, effective_class, amount, table)
+        return text
+
+    def judge(
+        self,
+        record: Record,
+        statute_facts: _StatuteFacts,
+        disposition: tuple[str | None, bool, str],
+        triggers: Triggers | None,
+        duplicate_of: int | None,
+    ) -> Result:
+        """Every rule of section 6 on one row; its associated rows' triggers are already found."""
+        disposition_code, convicted, _ = disposition
+        birth = read_date(record.date_of_birth)
+        disposition_date = read_date(record.disposition_date)
+        offense_date = read_date(record.offense_date) or read_date(record.arrest_date)
+        recorded_class = read_offense_class(record.offense_class)
+        codes: list[str] = []
+        add = codes.append
+        details: dict[str, Any] = {
+            "statute": statute_facts.details,
+            "recorded_class": recorded_class,
+        }
+        # R1
+        if (
+            not record.court_case_number
+            or birth is None
+            or disposition_date is None
+            or offense_date is None
+        ):
+            add("INSUFFICIENT_DATA")
+        # R2
+        if record.county:
+            out_of_county = self._counties.get(record.county)
+            if out_of_county is None:
+                out_of_county = normalise_county(record.county) != self.county
+                self._counties[record.county] = out_of_county
+            if out_of_county:
+                add("OUT_OF_COUNTY")
+        # R3, R4, R5
+        if statute_facts.code is not None:
+            add(statute_facts.code)
+        # R7, R8, R9
+        if disposition_code is not None:
+            add(disposition_code)
+        # R10
+        convicted = convicted and disposition_date is not None
+        if convicted and disposition_date is not None and disposition_date >= CRTA_EFFECTIVE:
+            add("CONVICTED_AFTER_CRTA")
+        # R20
+        if duplicate_of is not None:
+            add("DUPLICATE_ROW")
+            details["duplicate_of"] = duplicate_of
+
+        statute = statute_facts.statute
+        table: SubsectionRange | None = None
+        if statute_facts.cca and statute is not None:
+            table = subsection_range(
+                statute.section, statute.subsection, offense_date, disposition_date
+            )
+            # R6; the class rule R11 is for completed offenses only.
+            if statute.inchoate:
+                add("INCHOATE_OFFENSE")
+            else:
+                key = (statute.section, recorded_class, table)
+                known = self._class_rules.get(key)
+                if known is None:
+                    known = self._class_rules[key] = class_rule(*key, self.policy)
+                codes.extend(known[0])
+                details["effective_class"] = known[1]
+            # R12, R13: the lower bound of the subsection's range, else the description's.
+            amount: float | None
+            if table is not None:
+                amount = table.lower_grams
+                details["amount_source"] = "subsection"
+                details["amount_table"] = table.table
+            else:
+                amount = amount_from_description(record.offense_description)
+                details["amount_source"] = "offense description" if amount is not None else None
+            details["amount_grams"] = amount
+            if self.policy.max_grams is not None:
+                if amount is None:
+                    add("AMOUNT_UNKNOWN")
+                elif amount >= self.policy.max_grams:
+                    add("OVER_PROGRAM_AMOUNT")
+            # R14, R15, R16, R21
+            if triggers:
+                for code, rows in triggers.items():
+                    add(code)
+                    details[_TRIGGER_DETAIL[code]] = rows
+            # R17, R18
+            if convicted and disposition_date is not None:
+                sentence = read_sentence(record.sentence)
+                if sentence is not None:
+                    end = _sentence_end(sentence, disposition_date)
+                    details["sentence_end"] = _iso(end)
+                    if end > self.as_of:
+                        add("SENTENCE_NOT_COMPLETE")
+                elif (self.as_of - disposition_date).days < self.policy.recent_sentence_days:
+                    add("SENTENCE_STATUS_UNKNOWN")
+            # R19: age in whole years; a birthday not yet reached that year does not count.
+            if birth is not None and offense_date is not None:
+                age = offense_date.year - birth.year
+                if (offense_date.month, offense_date.day) < (birth.month, birth.day):
+                    age -= 1
+                if age < ADULT_AGE:
+                    add("JUVENILE_AT_OFFENSE")
+
+        determination, reasons = self.determination(tuple(codes))
+        if determination == ELIGIBLE and statute is not None:
+            details["basis"] = self.basis(
+                statute, details["effective_class"], details["amount_grams"], table
+            )
+        return _result(record.row, determination, reasons, self.as_of, details)
+
+
+def class_rule(
+    section: str, recorded: OffenseClass | None, table: SubsectionRange | None, policy: Policy
+) -> tuple[tuple[str, ...], str | None]:
+    """R11 (spec 6.1): the codes of a section 4/5 row's class, and its effective class.
+
+    The effective class is ``None`` when the rule stopped before finding one; two classes
+    (first / subsequent offense) are written ``"A or 4"``.
+    """
+    classes: tuple[OffenseClass, ...]
+    if recorded is None:
+        if table is None:
+            return ("CLASS_UNKNOWN",), None
+        classes = table.classes
+    elif recorded == "misdemeanor":
+        if table is None:
+            classes = ("misdemeanor",)
+        else:
+            classes = tuple(c for c in table.classes if c in MISDEMEANOR_CLASSES)
+            if not classes:
+                return ("CLASS_CONFLICT",), None
+    elif recorded == "felony":
+        if table is None:
+            return ("CLASS_UNKNOWN",), None
+        classes = tuple(c for c in table.classes if c in FELONY_CLASSES)
+        if not classes:
+            return ("CLASS_CONFLICT",), None
+    else:
+        if table is not None and recorded not in table.classes:
+            return ("CLASS_CONFLICT",), None
+        classes = (recorded,)
+    effective = " or ".join(classes)
+    codes = {class_outcome(section, offense_class, policy) for offense_class in classes}
+    if len(codes) > 1 and None in codes:
+        # First and subsequent offense fall on different sides of the pass line.
+        return ("SUBSEQUENT_OFFENSE_UNKNOWN",), effective
+    return tuple(sorted(code for code in codes if code is not None)), effective
+
+
+def class_outcome(section: str, offense_class: OffenseClass, policy: Policy) -> str | None:
+    """The table closing 6.1 (R11): ``None`` when the class passes, else the code it gives.
+
+    A section 5 misdemeanor follows the ``section5_misdemeanor`` policy (section 9).
+    """
+    if offense_class == "4":
+        return None
+    if offense_class == "civil":
+        return "CIVIL_LAW_VIOLATION"
+    if offense_class in MISDEMEANOR_CLASSES or offense_class == "misdemeanor":
+        if section == "4" or policy.section5_misdemeanor == "eligible":
+            return None
+        return "SECTION_5_MISDEMEANOR"
+    return "CLASS_NOT_ELIGIBLE"
+
+
+def _class_label(offense_class: str) -> str:
+    if offense_class in FELONY_CLASSES:
+        return f"Class {offense_class} felony"
+    if offense_class in MISDEMEANOR_CLASSES:
+        return f"Class {offense_class} misdemeanor"
+    return offense_class
+
+
+def _basis_text(
+    statute: Statute,
+    effective_class: str,
+    amount: float | None,
+    table: SubsectionRange | None,
+) -> str:
+    """The basis of an ELIGIBLE row (section 8): the section, class and amount that passed."""
+    classes = " or ".join(_class_label(part) for part in effective_class.split(" or "))
+    text = f"Cannabis Control Act Section {statute.section} ({statute}); {classes}; "
+    if table is not None:
+        if table.lower_grams:
+            text += f"more than {table.lower_grams:g} g"
+            if table.upper_grams is not None:
+                text += f", not more than {table.upper_grams:g} g"
+        else:
+            text += f"not more than {table.upper_grams:g} g"
+        return text + f" (subsection ({table.subsection}), {table.table} table)"
+    if amount is not None:
+        return text + f"at least {amount:g} g per the offense description"
+    return text + "amount not checked (no program cap)"
+
+
+@lru_cache(maxsize=65536)
+def _sentence_end(sentence: Sentence, disposition_date: date) -> date:
+    return sentence.end(disposition_date)
+
+
+@lru_cache(maxsize=65536)
+def _iso(day: date) -> str:
+    return day.isoformat()
+
+
+def _merge(first: Triggers, second: Triggers) -> Triggers:
+    """The triggers of a row whose case and DCN reach different rows: each row once, in order."""
+    merged = dict(first)
+    for code, rows in second.items():
+        merged[code] = sorted(set(merged.get(code, ())) | set(rows))
+    return merged
+
+
+def _judge_person(
+    records: Sequence[Record], indices: list[int], run: _Run, results: list[Result | None]
+) -> None:
+    """Judge the rows of one person: R14-R16 and R21 (associated rows), R20 (duplicates)."""
+    members = [records[index] for index in indices]
+    facts: list[_StatuteFacts] = []
+    dispositions: list[tuple[str | None, bool, str]] = []
+    case_keys: list[str] = []
+    # A case's (or a DCN's) triggers are found once and shared by its section 4/5 rows. A
+    # trigger row is never a section 4/5 row, so no row is its own trigger.
+    by_case: dict[str, Triggers] = {}
+    by_dcn: dict[str, Triggers] = {}
+    any_cca = False
+    for record in members:
+        fact = run.statute(record.statute)
+        disposition = run.disposition(record.disposition)
+        key = case_key(record.court_case_number)
+        facts.append(fact)
+        dispositions.append(disposition)
+        case_keys.append(key)
+        any_cca = any_cca or fact.cca
+        for code in fact.triggers_convicted if disposition[1] else fact.triggers_otherwise:
+            if key:
+                by_case.setdefault(key, {}).setdefault(code, []).append(record.row)
+            if record.dcn:
+                by_dcn.setdefault(record.dcn, {}).setdefault(code, []).append(record.row)
+    if not any_cca:
+        by_case = by_dcn = {}
+
+    first_copies: dict[tuple[Any, ...], int] = {}  # where each row's first copy is
+    for position, record in enumerate(members):
+        fact, disposition, key = facts[position], dispositions[position], case_keys[position]
+        disposition_date = read_date(record.disposition_date)
+        first = first_copies.setdefault(
+            (
+                key,
+                fact.copy_key,
+                disposition[2],
+                disposition_date if disposition_date is not None else record.disposition_date,
+            ),
+            position,
+        )
+        triggers: Triggers | None = None
+        if fact.cca and (by_case or by_dcn):
+            from_case = by_case.get(key) if key else None
+            from_dcn = by_dcn.get(record.dcn) if record.dcn else None
+            if from_case and from_dcn and from_case != from_dcn:
+                triggers = _merge(from_case, from_dcn)
+            else:
+                triggers = from_case or from_dcn
+        results[indices[position]] = run.judge(
+            record,
+            fact,
+            disposition,
+            triggers,
+            members[first].row if first != position else None,
+        )
+
+
+def evaluate(records: Sequence[Record], policy: Policy, as_of: date) -> list[Result]:
+    """Judge every row of one list under spec section 6 (R1-R21); results in input order.
+
+    Rows are grouped by person key (section 3) once; a person with one row is judged alone.
+    """
+    run = _Run(policy, as_of)
+    # A person's single row is kept as an int; a list is made only for a second row.
+    people: dict[Any, int | list[int]] = {}
+    for index, record in enumerate(records):
+        key = person_key(record)
+        seen = people.get(key)
+        if seen is None:
+            people[key] = index
+        elif isinstance(seen, int):
+            people[key] = [seen, index]
+        else:
+            seen.append(index)
+
+    results: list[Result | None] = [None] * len(records)
+    for group in people.values():
+        if isinstance(group, int):
+            record = records[group]
+            results[group] = run.judge(
+                record, run.statute(record.statute), run.disposition(record.disposition), None, None
+            )
+        else:
+            _judge_person(records, group, run, results)
+    return results  # type: ignore[return-value]

@@ -1,0 +1,106 @@
+"""Reads shared by the eligibility views, exports, tasks and other apps."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Max, QuerySet
+
+from eligibility.listfiles import DATE_FIELDS
+from eligibility.models import Conviction, IspList, OfficePolicy
+
+
+def policy_current() -> OfficePolicy:
+    """The policy in force: the newest version (version 1, the defaults, comes with migrate)."""
+    policy = OfficePolicy.objects.order_by("-version").first()
+    if policy is None:
+        raise OfficePolicy.DoesNotExist("no office policy: run manage.py migrate")
+    return policy
+
+
+def list_last_stored_row(*, isp_list: IspList) -> int:
+    return (
+        Conviction.objects.filter(isp_list=isp_list).aggregate(last=Max("row_number"))["last"] or 0
+    )
+
+
+def list_index() -> QuerySet[IspList]:
+    return IspList.objects.select_related("uploaded_by", "policy")
+
+
+def list_determination_counts(*, isp_list: IspList) -> dict[str, int]:
+    rows = (
+        Conviction.objects.filter(isp_list=isp_list)
+        .values("determination")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["determination"]: row["n"] for row in rows if row["determination"]}
+
+
+def list_reason_counts(*, isp_list: IspList) -> list[tuple[str, int]]:
+    """Rows per reason code, most frequent first (counted in the database)."""
+    table = Conviction._meta.db_table
+    if connection.vendor == "postgresql":
+        sql = (
+            f"SELECT r.code, COUNT(*) FROM {table} c "
+            "CROSS JOIN LATERAL jsonb_array_elements_text(c.reasons) AS r(code) "
+            "WHERE c.isp_list_id = %s GROUP BY r.code"
+        )
+    else:
+        sql = (
+            f"SELECT j.value, COUNT(*) FROM {table} c, json_each(c.reasons) j "
+            "WHERE c.isp_list_id = %s GROUP BY j.value"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [isp_list.pk])
+        counts = Counter({code: n for code, n in cursor.fetchall()})
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def list_unreadable_fields(*, isp_list: IspList, limit: int = 200) -> dict[str, dict[str, Any]]:
+    """For each column with unreadable values: how many rows, and the first ``limit`` of them
+    (id, row number and the text as written) so that the report can link to each."""
+    report: dict[str, dict[str, Any]] = {}
+    rows = (
+        Conviction.objects.filter(isp_list=isp_list)
+        .exclude(unreadable=[])
+        .order_by("row_number")
+        .values_list("id", "row_number", "unreadable", *DATE_FIELDS)
+        .iterator(chunk_size=2000)
+    )
+    for pk, number, fields, *dates in rows:
+        texts = dict(zip(DATE_FIELDS, dates, strict=True))
+        for field in fields:
+            entry = report.setdefault(field, {"count": 0, "rows": []})
+            entry["count"] += 1
+            if len(entry["rows"]) < limit:
+                entry["rows"].append({"id": pk, "row": number, "text": texts.get(field, "")})
+    return dict(sorted(report.items()))
+
+
+def conviction_with_list(*, pk: int) -> Conviction:
+    return Conviction.objects.select_related("isp_list", "isp_list__policy").get(pk=pk)
+
+
+def conviction_person_rows(*, conviction: Conviction) -> QuerySet[Conviction]:
+    """The person's other rows in the same list (same case first, then by row)."""
+    return (
+        Conviction.objects.filter(
+            isp_list_id=conviction.isp_list_id, person_key=conviction.person_key
+        )
+        .exclude(pk=conviction.pk)
+        .only(
+            "id",
+            "row_number",
+            "court_case_number",
+            "case_key",
+            "statute",
+            "disposition",
+            "disposition_date",
+            "determination",
+        )
+        .order_by("row_number")
+    )

@@ -1,0 +1,507 @@
+"""Every write of the eligibility app: receiving a list, reading it into rows, evaluating it.
+
+The pipeline of one list (design.md "The path of one list"):
+
+1. ``list_receive`` checks the upload (size, content, header, zip bomb, repeat) and stores the
+   list; nothing is stored for a refused file. On commit it starts ``tasks.import_list``.
+2. ``list_parse`` streams the file and stores every non-blank row in large batches (COPY on
+   PostgreSQL). It resumes after the last stored row when run again.
+3. ``list_evaluate_start`` splits the rows into chunks of people (each person in one bucket,
+   buckets packed into chunks) and starts one ``tasks.evaluate_chunk`` per chunk as a Celery
+   group; ``list_evaluate_chunk`` evaluates one chunk and writes the results in bulk; the chunk
+   that leaves no row unevaluated marks the list ready (compare-and-set on the status).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import tempfile
+import zlib
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, transaction
+from django.db.models import Count, F
+from django.utils import timezone
+
+from eligibility import selectors
+from eligibility.listfiles import (
+    EXTRA_FIELDS,
+    ListRefused,
+    ListRow,
+    file_sha256,
+    open_list,
+    unreadable_fields,
+)
+from eligibility.models import Conviction, IspList, OfficePolicy
+from eligibility.rules import RULESET_VERSION, evaluate
+from eligibility.rules.dates import read_date
+from eligibility.rules.engine import case_key, person_key
+from eligibility.rules.records import Record, Result
+
+log = logging.getLogger(__name__)
+
+BUCKETS = 1024
+RECORD_FIELDS = tuple(f for f in Record.__dataclass_fields__ if f != "row")
+TEXT_FIELDS = RECORD_FIELDS + EXTRA_FIELDS
+
+
+class DuplicateList(ListRefused):
+    """The same file (SHA-256) was imported before; the user may confirm a re-import."""
+
+    def __init__(self, message: str, earlier: IspList) -> None:
+        super().__init__(message)
+        self.earlier = earlier
+
+
+def person_key_text(record: Record) -> str:
+    """The engine's person key as stored text (SID, else names and date of birth)."""
+    key = person_key(record)
+    if isinstance(key, str):
+        return f"S|{key}"
+    last, first, birth = key
+    born = f"D:{birth.isoformat()}" if isinstance(birth, date) else f"T:{birth}"
+    return f"N|{last}|{first}|{born}"
+
+
+def bucket_of(person: str) -> int:
+    return zlib.crc32(person.encode("utf-8")) % BUCKETS
+
+
+# 1. Receiving an upload --------------------------------------------------------------------------
+
+
+def list_receive(
+    *,
+    upload: UploadedFile,
+    as_of: date,
+    user: Any,
+    confirm_reimport: bool = False,
+) -> IspList:
+    """Check an uploaded list and store it; raise ``ListRefused`` (nothing stored) if refused."""
+    limit = settings.LIST_UPLOAD_MAX_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise ListRefused(
+            f"The file is {upload.size / 1_000_000:,.1f} MB, over the upload limit of "
+            f"{limit / 1_000_000:,.0f} MB. Split the list, or ask an administrator."
+        )
+    with tempfile.TemporaryDirectory(prefix="isp-upload-") as tmp:
+        path = Path(tmp) / "upload"
+        with open(path, "wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        return list_store_file(
+            path=path,
+            filename=Path(upload.name or "list").name,
+            as_of=as_of,
+            user=user,
+            confirm_reimport=confirm_reimport,
+        )
+
+
+def list_store_file(
+    *,
+    path: Path,
+    filename: str,
+    as_of: date,
+    user: Any,
+    confirm_reimport: bool = False,
+    start: bool = True,
+) -> IspList:
+    """Check a list file on disk and store a copy with a new ``IspList`` (the upload form and
+    ``import_list`` both come here). Raises ``ListRefused``; nothing is stored then."""
+    size = path.stat().st_size
+    if size > settings.LIST_UPLOAD_MAX_BYTES:
+        raise ListRefused(
+            f"The file is {size / 1_000_000:,.1f} MB, over the upload limit of "
+            f"{settings.LIST_UPLOAD_MAX_BYTES / 1_000_000:,.0f} MB."
+        )
+    with open_list(path, max_expanded_bytes=settings.LIST_MAX_EXPANDED_BYTES) as listfile:
+        kind = listfile.kind
+    digest = file_sha256(path)
+    earlier = IspList.objects.filter(sha256=digest).order_by("-uploaded_at").first()
+    if earlier is not None and not confirm_reimport:
+        raise DuplicateList(
+            f"This file is identical to “{earlier.filename}”, imported on "
+            f"{timezone.localtime(earlier.uploaded_at):%B %-d, %Y at %-I:%M %p} (list "
+            f"#{earlier.pk}). Tick “import it again” to import a second copy.",
+            earlier,
+        )
+    with transaction.atomic():
+        isp_list = IspList(
+            filename=filename[:255],
+            sha256=digest,
+            size_bytes=size,
+            kind=kind,
+            uploaded_by=user,
+            as_of=as_of,
+            policy=selectors.policy_current(),
+        )
+        with open(path, "rb") as handle:
+            isp_list.file.save(f"{digest[:16]}.{kind}", File(handle), save=False)
+        isp_list.save()
+        if start:
+            list_pipeline_start(isp_list=isp_list)
+    return isp_list
+
+
+def list_pipeline_start(*, isp_list: IspList) -> None:
+    from eligibility import tasks
+
+    list_id = isp_list.pk
+    transaction.on_commit(lambda: tasks.import_list.delay(list_id))
+
+
+# 2. Reading the file into rows -------------------------------------------------------------------
+
+
+def _clean(text: str) -> str:
+    # PostgreSQL text cannot hold NUL; the reader keeps them, the database cannot.
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
+
+
+def _conviction_values(isp_list: IspList, row: ListRow) -> dict[str, Any]:
+    record = row.record
+    person = person_key_text(record)
+    values: dict[str, Any] = {
+        "isp_list_id": isp_list.pk,
+        "row_number": row.number,
+        "raw": {_clean(k): _clean(v) for k, v in row.raw.items()},
+        "other": {_clean(k): _clean(v) for k, v in row.other.items()},
+        "disposition_on": read_date(record.disposition_date),
+        "unreadable": list(unreadable_fields(record)),
+        "person_key": _clean(person)[:400],
+        "case_key": case_key(record.court_case_number)[:128],
+        "bucket": bucket_of(person),
+    }
+    for name in RECORD_FIELDS:
+        values[name] = _clean(getattr(record, name))
+    for name in EXTRA_FIELDS:
+        values[name] = _clean(row.extra.get(name, ""))
+    return values
+
+
+def list_parse(*, list_id: int) -> IspList:
+    """Store every non-blank row of the list's file (step 1 of the pipeline). Idempotent:
+    rows already stored (a worker died part-way) are skipped by row number."""
+    updated = IspList.objects.filter(
+        pk=list_id, status__in=[IspList.Status.RECEIVED, IspList.Status.PARSING]
+    ).update(status=IspList.Status.PARSING, parse_started_at=timezone.now())
+    isp_list = IspList.objects.get(pk=list_id)
+    if not updated:
+        return isp_list  # already parsed (or failed): nothing to do
+    done_up_to = selectors.list_last_stored_row(isp_list=isp_list)
+    batch: list[dict[str, Any]] = []
+    batch_size = settings.LIST_STORE_BATCH_ROWS
+    try:
+        with open_list(
+            isp_list.file.path, max_expanded_bytes=settings.LIST_MAX_EXPANDED_BYTES
+        ) as listfile:
+            for row in listfile:
+                if row.number <= done_up_to:
+                    continue
+                batch.append(_conviction_values(isp_list, row))
+                if len(batch) >= batch_size:
+                    _store_rows(isp_list, batch)
+                    batch = []
+            if batch:
+                _store_rows(isp_list, batch)
+            blank_rows = listfile.blank_rows
+    except ListRefused as refused:
+        # A problem found only when reading reached it (e.g. an oversize cell): refuse the whole
+        # list and keep no rows of it.
+        list_fail(list_id=list_id, message=refused.message)
+        return IspList.objects.get(pk=list_id)
+    total = Conviction.objects.filter(isp_list_id=list_id).count()
+    IspList.objects.filter(pk=list_id).update(
+        rows_parsed=total,
+        rows_total=total,
+        blank_rows=blank_rows,
+        parse_finished_at=timezone.now(),
+    )
+    return IspList.objects.get(pk=list_id)
+
+
+def _store_rows(isp_list: IspList, batch: list[dict[str, Any]]) -> None:
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            _copy_rows(batch)
+        else:
+            Conviction.objects.bulk_create([Conviction(**values) for values in batch])
+        IspList.objects.filter(pk=isp_list.pk).update(rows_parsed=F("rows_parsed") + len(batch))
+
+
+_COPY_COLUMNS = (
+    "isp_list_id",
+    "row_number",
+    "raw",
+    "other",
+    *TEXT_FIELDS,
+    "disposition_on",
+    "unreadable",
+    "person_key",
+    "case_key",
+    "bucket",
+    "determination",
+    "reasons",
+    "details",
+    "evaluation_run",
+    "ruleset_version",
+)
+
+
+def _copy_rows(batch: list[dict[str, Any]]) -> None:
+    """COPY a batch of rows into PostgreSQL (several times faster than INSERT)."""
+    import json
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    for values in batch:
+        writer.writerow(
+            (
+                values["isp_list_id"],
+                values["row_number"],
+                json.dumps(values["raw"], ensure_ascii=False),
+                json.dumps(values["other"], ensure_ascii=False),
+                *(values[name] for name in TEXT_FIELDS),
+                values["disposition_on"].isoformat() if values["disposition_on"] else "",
+                json.dumps(values["unreadable"]),
+                values["person_key"],
+                values["case_key"],
+                values["bucket"],
+                "",
+                "[]",
+                "{}",
+                0,
+                "",
+            )
+        )
+    buffer.seek(0)
+    table = Conviction._meta.db_table
+    columns = ", ".join(_COPY_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NULL (disposition_on))",
+            buffer,
+        )
+
+
+def list_fail(*, list_id: int, message: str) -> None:
+    """Mark a list failed with a message, and keep none of its rows."""
+    with transaction.atomic():
+        Conviction.objects.filter(isp_list_id=list_id).delete()
+        IspList.objects.filter(pk=list_id).update(
+            status=IspList.Status.FAILED, message=message, rows_parsed=0, rows_total=0
+        )
+
+
+# 3. Evaluating -----------------------------------------------------------------------------------
+
+
+def chunk_ranges(bucket_counts: dict[int, int], rows_per_chunk: int) -> list[tuple[int, int]]:
+    """Pack consecutive buckets into ranges ``[lo, hi)`` of about ``rows_per_chunk`` rows."""
+    ranges: list[tuple[int, int]] = []
+    lo, rows = 0, 0
+    for bucket in range(BUCKETS):
+        rows += bucket_counts.get(bucket, 0)
+        if rows >= rows_per_chunk:
+            ranges.append((lo, bucket + 1))
+            lo, rows = bucket + 1, 0
+    if rows or not ranges:
+        ranges.append((lo, BUCKETS))
+    return ranges
+
+
+def list_evaluate_start(*, list_id: int, new_run: bool = True) -> list[tuple[int, int]]:
+    """Start (or, with ``new_run=False``, resume) the evaluation of a parsed list as a Celery
+    group of chunks of people. Returns the chunks started."""
+    from celery import group
+
+    from eligibility import tasks
+
+    with transaction.atomic():
+        isp_list = IspList.objects.select_for_update().get(pk=list_id)
+        if new_run or isp_list.evaluation_run == 0:
+            isp_list.evaluation_run += 1
+            isp_list.rows_evaluated = 0
+        isp_list.status = IspList.Status.EVALUATING
+        isp_list.ruleset_version = RULESET_VERSION
+        if new_run or isp_list.evaluate_started_at is None:
+            isp_list.evaluate_started_at = timezone.now()
+        isp_list.evaluate_finished_at = None
+        isp_list.save()
+        run = isp_list.evaluation_run
+        pending = (
+            Conviction.objects.filter(isp_list_id=list_id)
+            .exclude(evaluation_run=run)
+            .values("bucket")
+            .annotate(rows=Count("id"))
+        )
+        counts = {item["bucket"]: item["rows"] for item in pending}
+        if not counts:
+            chunks: list[tuple[int, int]] = []
+        else:
+            chunks = chunk_ranges(counts, settings.EVALUATION_CHUNK_ROWS)
+        IspList.objects.filter(pk=list_id).update(chunks_total=len(chunks))
+        if not chunks:
+            transaction.on_commit(lambda: list_finish(list_id=list_id, run=run))
+        else:
+            signatures = [tasks.evaluate_chunk.si(list_id, run, lo, hi) for lo, hi in chunks]
+            transaction.on_commit(lambda: group(signatures).apply_async())
+    return chunks
+
+
+_LOAD_FIELDS = ("id", "row_number", *RECORD_FIELDS)
+
+
+def list_evaluate_chunk(*, list_id: int, run: int, lo: int, hi: int) -> int:
+    """Evaluate the rows of buckets ``[lo, hi)`` of a list (all rows of each person are in one
+    bucket, so association and duplicates are complete) and write the results in bulk.
+    Idempotent: running a chunk twice writes the same results. Returns the rows evaluated."""
+    isp_list = IspList.objects.select_related("policy").get(pk=list_id)
+    if isp_list.evaluation_run != run or isp_list.status != IspList.Status.EVALUATING:
+        return 0  # a newer run replaced this one, or the list failed
+    rows = list(
+        Conviction.objects.filter(isp_list_id=list_id, bucket__gte=lo, bucket__lt=hi)
+        .order_by("row_number")
+        .values_list(*_LOAD_FIELDS)
+    )
+    if not rows:
+        _maybe_finish(list_id, run)
+        return 0
+    records = [Record(*row[1:]) for row in rows]
+    results = evaluate(records, isp_list.policy.as_rules_policy(), isp_list.as_of)
+    ids = [row[0] for row in rows]
+    with transaction.atomic():
+        fresh = (
+            Conviction.objects.filter(pk__in=ids).exclude(evaluation_run=run).count()
+            if len(ids) < 50_000
+            else Conviction.objects.filter(isp_list_id=list_id, bucket__gte=lo, bucket__lt=hi)
+            .exclude(evaluation_run=run)
+            .count()
+        )
+        _write_results(ids, results, isp_list, run)
+        IspList.objects.filter(pk=list_id).update(rows_evaluated=F("rows_evaluated") + fresh)
+    _maybe_finish(list_id, run)
+    return len(rows)
+
+
+def _result_values(result: Result) -> tuple[str, list[str], dict[str, Any]]:
+    return result.determination, sorted(result.reasons), result.details
+
+
+def _write_results(
+    ids: Sequence[int], results: Sequence[Result], isp_list: IspList, run: int
+) -> None:
+    if connection.vendor == "postgresql":
+        _write_results_postgresql(ids, results, isp_list, run)
+        return
+    # Django's bulk_update builds a CASE per row and is slow; one prepared UPDATE per row is
+    # what SQLite does fastest.
+    import json
+
+    table = Conviction._meta.db_table
+    params = []
+    for pk, result in zip(ids, results, strict=True):
+        determination, reasons, details = _result_values(result)
+        params.append(
+            (
+                determination,
+                json.dumps(reasons),
+                json.dumps(details),
+                run,
+                result.ruleset_version,
+                isp_list.policy.version,
+                result.as_of.isoformat(),
+                pk,
+            )
+        )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET determination = %s, reasons = %s, details = %s, "
+            "evaluation_run = %s, ruleset_version = %s, policy_version = %s, as_of = %s "
+            "WHERE id = %s",
+            params,
+        )
+
+
+def _write_results_postgresql(
+    ids: Sequence[int], results: Sequence[Result], isp_list: IspList, run: int
+) -> None:
+    """COPY the results into a temporary table, then one UPDATE ... FROM it."""
+    import json
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for pk, result in zip(ids, results, strict=True):
+        determination, reasons, details = _result_values(result)
+        writer.writerow((pk, determination, json.dumps(reasons), json.dumps(details)))
+    buffer.seek(0)
+    table = Conviction._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS evaluation_results "
+            "(id bigint PRIMARY KEY, determination varchar(12), reasons jsonb, details jsonb) "
+            "ON COMMIT DELETE ROWS"
+        )
+        cursor.cursor.copy_expert(
+            "COPY evaluation_results (id, determination, reasons, details) "
+            "FROM STDIN WITH (FORMAT csv)",
+            buffer,
+        )
+        cursor.execute(
+            f"UPDATE {table} AS c SET determination = r.determination, reasons = r.reasons, "
+            "details = r.details, evaluation_run = %s, ruleset_version = %s, "
+            "policy_version = %s, as_of = %s FROM evaluation_results AS r WHERE c.id = r.id",
+            [run, RULESET_VERSION, isp_list.policy.version, isp_list.as_of],
+        )
+        cursor.execute("DELETE FROM evaluation_results")
+
+
+def _maybe_finish(list_id: int, run: int) -> None:
+    if not Conviction.objects.filter(isp_list_id=list_id).exclude(evaluation_run=run).exists():
+        list_finish(list_id=list_id, run=run)
+
+
+def list_finish(*, list_id: int, run: int) -> bool:
+    """Mark the list ready once every row carries this run's result (compare-and-set: when two
+    chunks finish together only one marks it). Returns whether this call marked it."""
+    total = Conviction.objects.filter(isp_list_id=list_id).count()
+    marked = IspList.objects.filter(
+        pk=list_id, status=IspList.Status.EVALUATING, evaluation_run=run
+    ).update(
+        status=IspList.Status.READY,
+        rows_evaluated=total,
+        rows_total=total,
+        evaluate_finished_at=timezone.now(),
+        message="",
+    )
+    return bool(marked)
+
+
+def list_import(*, list_id: int) -> IspList:
+    """The whole pipeline for one list, resuming wherever it stopped."""
+    isp_list = IspList.objects.get(pk=list_id)
+    if isp_list.status in {IspList.Status.RECEIVED, IspList.Status.PARSING}:
+        isp_list = list_parse(list_id=list_id)
+        if isp_list.status == IspList.Status.FAILED:
+            return isp_list
+        list_evaluate_start(list_id=list_id, new_run=True)
+    elif isp_list.status == IspList.Status.EVALUATING:
+        list_evaluate_start(list_id=list_id, new_run=False)
+    return IspList.objects.get(pk=list_id)
+
+
+def list_reevaluate(*, isp_list: IspList, as_of: date, policy: OfficePolicy, user: Any) -> None:
+    """Evaluate a ready list again under another as-of date or policy (attorneys' decisions
+    are kept; the review app flags those whose determination changed)."""
+    with transaction.atomic():
+        IspList.objects.filter(pk=isp_list.pk).update(as_of=as_of, policy=policy)
+        list_evaluate_start(list_id=isp_list.pk, new_run=True)

@@ -1,0 +1,19 @@
+"""Thin Celery tasks: ids in, one service call, idempotent (design.md)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True)
+def import_list(list_id: int) -> None:
+    from eligibility import services
+
+    services.list_import(list_id=list_id)
+
+
+@shared_task(acks_late=True)
+def evaluate_chunk(list_id: int, run: int, lo: int, hi: int) -> int:
+    from eligibility import services
+
+    return services.list_evaluate_chunk(list_id=list_id, run=run, lo=lo, hi=hi)

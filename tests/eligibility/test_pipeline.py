@@ -1,0 +1,178 @@
+"""The pipeline is idempotent and restartable: stopped anywhere, run again, it finishes with
+exactly the rows of the file."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import signal
+import time
+from datetime import date
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from eligibility import services
+from eligibility.listfiles import open_list
+from eligibility.models import Conviction, IspList
+from eligibility.synthetic import write_csv
+
+from .conftest import EXAMPLES, expected, stored
+
+
+def receive(path, *, start: bool = False) -> IspList:
+    return services.list_store_file(
+        path=path, filename=path.name, as_of=date(2026, 11, 25), user=None, start=start
+    )
+
+
+class Stop(Exception):
+    pass
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    """Run the pipeline of a list as the task does, with what it starts on commit."""
+
+    def import_list(list_id: int) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.list_import(list_id=list_id)
+
+    return import_list
+
+
+@pytest.mark.django_db
+def test_a_parse_stopped_part_way_resumes_without_duplicates(media, settings, monkeypatch, run):
+    settings.LIST_STORE_BATCH_ROWS = 300
+    isp_list = receive(EXAMPLES / "sample-2000.csv")
+    real_store, calls = services._store_rows, []
+
+    def store_then_stop(*args):
+        calls.append(1)
+        if len(calls) == 3:
+            raise Stop
+        real_store(*args)
+
+    monkeypatch.setattr(services, "_store_rows", store_then_stop)
+    with pytest.raises(Stop):
+        run(isp_list.pk)
+    assert Conviction.objects.filter(isp_list=isp_list).count() == 600
+    assert IspList.objects.get(pk=isp_list.pk).status == IspList.Status.PARSING
+    monkeypatch.setattr(services, "_store_rows", real_store)
+    run(isp_list.pk)
+    isp_list.refresh_from_db()
+    assert isp_list.status == IspList.Status.READY
+    assert stored(isp_list) == expected("sample-2000.expected.csv")
+
+
+@pytest.mark.django_db
+def test_an_evaluation_stopped_between_chunks_finishes_on_a_rerun(
+    media, settings, monkeypatch, run
+):
+    settings.EVALUATION_CHUNK_ROWS = 200
+    isp_list = receive(EXAMPLES / "sample-2000.csv")
+    real_chunk, calls = services.list_evaluate_chunk, []
+
+    def chunk_then_stop(**kwargs):
+        calls.append(1)
+        if len(calls) == 4:
+            raise Stop
+        return real_chunk(**kwargs)
+
+    monkeypatch.setattr(services, "list_evaluate_chunk", chunk_then_stop)
+    with pytest.raises(Stop):
+        run(isp_list.pk)
+    isp_list.refresh_from_db()
+    assert isp_list.status == IspList.Status.EVALUATING
+    assert 0 < isp_list.rows_evaluated < 2000
+    assert isp_list.chunks_total > 4
+    monkeypatch.setattr(services, "list_evaluate_chunk", real_chunk)
+    run(isp_list.pk)
+    isp_list.refresh_from_db()
+    assert isp_list.status == IspList.Status.READY
+    assert isp_list.rows_evaluated == Conviction.objects.filter(isp_list=isp_list).count() == 2000
+    assert stored(isp_list) == expected("sample-2000.expected.csv")
+
+
+def test_chunks_are_consecutive_bucket_ranges_that_cover_every_bucket():
+    counts = {bucket: 10 for bucket in range(services.BUCKETS)}
+    ranges = services.chunk_ranges(counts, 1000)
+    assert ranges[0][0] == 0 and ranges[-1][1] == services.BUCKETS
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
+    assert len(ranges) == -(-services.BUCKETS * 10 // 1000)
+    assert services.chunk_ranges({}, 1000) == [(0, services.BUCKETS)]
+
+
+def test_every_row_of_a_person_falls_in_one_bucket():
+    from eligibility.rules import Record
+
+    a = Record(row=1, last_name="Doe ", first_name="jane", date_of_birth="1970-01-02")
+    b = Record(row=2, last_name="DOE", first_name="JANE", date_of_birth="01/02/1970")
+    assert services.person_key_text(a) == services.person_key_text(b)
+    assert services.bucket_of(services.person_key_text(a)) == services.bucket_of(
+        services.person_key_text(b)
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_list_prints_the_counts(media, capsys):
+    call_command("import_list", str(EXAMPLES / "worked-examples.csv"), "--wait")
+    want = expected("worked-examples.expected.csv")
+    counts = {d: sum(1 for v, _ in want.values() if v == d) for d in {v for v, _ in want.values()}}
+    assert capsys.readouterr().out.strip() == (
+        f"{len(want)} rows: {counts['ELIGIBLE']} eligible, {counts['NEEDS_REVIEW']} needs review, "
+        f"{counts['NOT_ELIGIBLE']} not eligible"
+    )
+
+
+@pytest.mark.django_db
+def test_import_list_refuses_a_bad_file_with_exit_code_2(tmp_path, media):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("LAST_NAME,FIRST_NAME\nDOE,JANE\n")
+    with pytest.raises(CommandError, match="no DATE_OF_BIRTH") as refused:
+        call_command("import_list", str(bad))
+    assert refused.value.returncode == 2
+    assert IspList.objects.count() == 0
+
+
+@pytest.mark.worker
+def test_a_killed_worker_then_a_rerun_gives_exactly_the_rows_of_the_file(
+    celery_worker, settings, tmp_path
+):
+    path = write_csv(tmp_path / "generated.csv", 30_000, seed=7)
+    with open_list(path) as listfile:
+        numbers = [row.number for row in listfile]
+    isp_list = receive(path, start=True)  # the worker takes it
+    deadline = time.monotonic() + 120
+    while IspList.objects.get(pk=isp_list.pk).rows_parsed == 0:
+        assert time.monotonic() < deadline, "the worker started reading the file"
+        time.sleep(0.02)
+    os.kill(celery_worker.pid, signal.SIGKILL)
+    celery_worker.wait(timeout=10)
+    isp_list.refresh_from_db()
+    assert isp_list.status != IspList.Status.READY, "killed part-way"
+    assert Conviction.objects.filter(isp_list=isp_list).count() < len(numbers)
+
+    from config.celery_app import app
+
+    app.conf.task_always_eager = True  # the re-run, in this process (`import_list` without broker)
+    services.list_import(list_id=isp_list.pk)
+
+    isp_list.refresh_from_db()
+    assert isp_list.status == IspList.Status.READY
+    rows = list(Conviction.objects.filter(isp_list=isp_list).values_list("row_number", flat=True))
+    assert sorted(rows) == numbers
+    assert not Conviction.objects.filter(isp_list=isp_list, determination="").exists()
+
+
+@pytest.mark.worker
+def test_a_real_worker_imports_and_evaluates_a_list_in_chunks(celery_worker):
+    isp_list = receive(EXAMPLES / "sample-2000.csv", start=True)
+    deadline = time.monotonic() + 120
+    while IspList.objects.get(pk=isp_list.pk).is_working:
+        assert time.monotonic() < deadline, "the worker finished the list"
+        time.sleep(0.2)
+    isp_list.refresh_from_db()
+    assert isp_list.status == IspList.Status.READY, isp_list.message
+    assert isp_list.chunks_total > 1
+    assert stored(isp_list) == expected("sample-2000.expected.csv")
