@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
+from accounts.audit import audit_record
 from eligibility import selectors
 from eligibility.listfiles import (
     EXTRA_FIELDS,
@@ -147,6 +148,18 @@ def list_store_file(
         with open(path, "rb") as handle:
             isp_list.file.save(f"{digest[:16]}.{kind}", File(handle), save=False)
         isp_list.save()
+        audit_record(
+            action="list.upload",
+            actor=user,
+            obj=isp_list,
+            detail={
+                "filename": isp_list.filename,
+                "sha256": digest,
+                "as_of": as_of.isoformat(),
+                "policy_version": isp_list.policy.version,
+                "reimport": earlier is not None,
+            },
+        )
         if start:
             list_pipeline_start(isp_list=isp_list)
     return isp_list
@@ -483,6 +496,12 @@ def list_finish(*, list_id: int, run: int) -> bool:
         evaluate_finished_at=timezone.now(),
         message="",
     )
+    if marked:
+        audit_record(
+            action="list.import",
+            obj=IspList(pk=list_id),
+            detail={"rows": total, "run": run},
+        )
     return bool(marked)
 
 
@@ -504,4 +523,10 @@ def list_reevaluate(*, isp_list: IspList, as_of: date, policy: OfficePolicy, use
     are kept; the review app flags those whose determination changed)."""
     with transaction.atomic():
         IspList.objects.filter(pk=isp_list.pk).update(as_of=as_of, policy=policy)
+        audit_record(
+            action="list.reevaluate",
+            actor=user,
+            obj=isp_list,
+            detail={"as_of": as_of.isoformat(), "policy_version": policy.version},
+        )
         list_evaluate_start(list_id=isp_list.pk, new_run=True)

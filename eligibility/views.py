@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.access import requires
+from accounts.audit import audit_record
 from eligibility import selectors, services
 from eligibility.forms import ListUploadForm, ReevaluateForm
 from eligibility.listfiles import ListRefused
@@ -95,6 +96,7 @@ def list_results(request: HttpRequest, pk: int) -> HttpResponse:
         )
         .iterator(chunk_size=5000)
     )
+    audit_record(action="list.export", request=request, obj=isp_list)
     return xlsx_response(
         filename=f"list-{isp_list.pk}-results.xlsx",
         title="Results",

@@ -4,6 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.access import requires
+from accounts.audit import audit_record
 from eligibility import selectors as eligibility_selectors
 from eligibility.models import Conviction
 from eligibility.rules import REASONS
@@ -20,6 +21,7 @@ def conviction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         conviction = eligibility_selectors.conviction_with_list(pk=pk)
     except Conviction.DoesNotExist as missing:
         raise Http404("No such conviction") from missing
+    audit_record(action="conviction.view", request=request, obj=conviction)
     others = list(eligibility_selectors.conviction_person_rows(conviction=conviction))
     context = {
         "c": conviction,
