@@ -45,8 +45,11 @@ lint: install
 e2e: install
 	$(PY) -m pytest -m e2e; status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ]
 
+# Speed and memory, written down (never asserted by tests). The pipeline part needs
+# DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis); without them it says so and skips.
 bench: install
 	$(PY) -m eligibility.bench
+	$(PY) -m eligibility.bench_pipeline
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

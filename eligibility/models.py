@@ -193,10 +193,7 @@ class Conviction(models.Model):
         ]
         indexes = [
             models.Index(fields=["isp_list", "bucket"], name="conviction_bucket"),
-            models.Index(fields=["isp_list", "evaluation_run"], name="conviction_run"),
-            models.Index(fields=["isp_list", "person_key"], name="conviction_person"),
             models.Index(fields=["-disposition_on", "id"], name="conviction_newest"),
-            models.Index(fields=["determination"], name="conviction_determination"),
         ]
 
     def __str__(self) -> str:

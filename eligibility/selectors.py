@@ -89,7 +89,10 @@ def conviction_person_rows(*, conviction: Conviction) -> QuerySet[Conviction]:
     """The person's other rows in the same list (same case first, then by row)."""
     return (
         Conviction.objects.filter(
-            isp_list_id=conviction.isp_list_id, person_key=conviction.person_key
+            # the bucket (derived from the person key) is what the index serves
+            isp_list_id=conviction.isp_list_id,
+            bucket=conviction.bucket,
+            person_key=conviction.person_key,
         )
         .exclude(pk=conviction.pk)
         .only(

@@ -175,29 +175,24 @@ def list_pipeline_start(*, isp_list: IspList) -> None:
 # 2. Reading the file into rows -------------------------------------------------------------------
 
 
-def _clean(text: str) -> str:
-    # PostgreSQL text cannot hold NUL; the reader keeps them, the database cannot.
-    return text.replace("\x00", "\ufffd") if "\x00" in text else text
-
-
 def _conviction_values(isp_list: IspList, row: ListRow) -> dict[str, Any]:
     record = row.record
     person = person_key_text(record)
     values: dict[str, Any] = {
         "isp_list_id": isp_list.pk,
         "row_number": row.number,
-        "raw": {_clean(k): _clean(v) for k, v in row.raw.items()},
-        "other": {_clean(k): _clean(v) for k, v in row.other.items()},
+        "raw": row.raw,
+        "other": row.other,
         "disposition_on": read_date(record.disposition_date),
         "unreadable": list(unreadable_fields(record)),
-        "person_key": _clean(person)[:400],
+        "person_key": person[:400],
         "case_key": case_key(record.court_case_number)[:128],
         "bucket": bucket_of(person),
     }
     for name in RECORD_FIELDS:
-        values[name] = _clean(getattr(record, name))
+        values[name] = getattr(record, name)
     for name in EXTRA_FIELDS:
-        values[name] = _clean(row.extra.get(name, ""))
+        values[name] = row.extra.get(name, "")
     return values
 
 
@@ -296,7 +291,11 @@ def _copy_rows(batch: list[dict[str, Any]]) -> None:
                 "",
             )
         )
-    buffer.seek(0)
+    text = buffer.getvalue()
+    if "\x00" in text or "\\u0000" in text:
+        # PostgreSQL text and jsonb cannot hold NUL: it becomes U+FFFD (shown, never lost).
+        text = text.replace("\x00", "\ufffd").replace("\\u0000", "\\ufffd")
+    buffer = io.StringIO(text)
     table = Conviction._meta.db_table
     columns = ", ".join(_COPY_COLUMNS)
     with connection.cursor() as cursor:
@@ -393,17 +392,12 @@ def list_evaluate_chunk(*, list_id: int, run: int, lo: int, hi: int) -> int:
     results = evaluate(records, isp_list.policy.as_rules_policy(), isp_list.as_of)
     ids = [row[0] for row in rows]
     with transaction.atomic():
-        fresh = (
-            Conviction.objects.filter(pk__in=ids).exclude(evaluation_run=run).count()
-            if len(ids) < 50_000
-            else Conviction.objects.filter(isp_list_id=list_id, bucket__gte=lo, bucket__lt=hi)
-            .exclude(evaluation_run=run)
-            .count()
-        )
-        _write_results(ids, results, isp_list, run)
+        # Rows this run already wrote are skipped (same run, same results), so ``fresh`` counts
+        # each row once even when a chunk runs twice, or twice at the same time.
+        fresh = _write_results(ids, results, isp_list, run)
         IspList.objects.filter(pk=list_id).update(rows_evaluated=F("rows_evaluated") + fresh)
     _maybe_finish(list_id, run)
-    return len(rows)
+    return fresh
 
 
 def _result_values(result: Result) -> tuple[str, list[str], dict[str, Any]]:
@@ -412,10 +406,10 @@ def _result_values(result: Result) -> tuple[str, list[str], dict[str, Any]]:
 
 def _write_results(
     ids: Sequence[int], results: Sequence[Result], isp_list: IspList, run: int
-) -> None:
+) -> int:
+    """Write the results of rows not yet in ``run``; return how many rows were written."""
     if connection.vendor == "postgresql":
-        _write_results_postgresql(ids, results, isp_list, run)
-        return
+        return _write_results_postgresql(ids, results, isp_list, run)
     # Django's bulk_update builds a CASE per row and is slow; one prepared UPDATE per row is
     # what SQLite does fastest.
     import json
@@ -434,20 +428,22 @@ def _write_results(
                 isp_list.policy.version,
                 result.as_of.isoformat(),
                 pk,
+                run,
             )
         )
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {table} SET determination = %s, reasons = %s, details = %s, "
             "evaluation_run = %s, ruleset_version = %s, policy_version = %s, as_of = %s "
-            "WHERE id = %s",
+            "WHERE id = %s AND evaluation_run <> %s",
             params,
         )
+        return int(cursor.rowcount)
 
 
 def _write_results_postgresql(
     ids: Sequence[int], results: Sequence[Result], isp_list: IspList, run: int
-) -> None:
+) -> int:
     """COPY the results into a temporary table, then one UPDATE ... FROM it."""
     import json
 
@@ -472,14 +468,21 @@ def _write_results_postgresql(
         cursor.execute(
             f"UPDATE {table} AS c SET determination = r.determination, reasons = r.reasons, "
             "details = r.details, evaluation_run = %s, ruleset_version = %s, "
-            "policy_version = %s, as_of = %s FROM evaluation_results AS r WHERE c.id = r.id",
-            [run, RULESET_VERSION, isp_list.policy.version, isp_list.as_of],
+            "policy_version = %s, as_of = %s FROM evaluation_results AS r "
+            "WHERE c.id = r.id AND c.evaluation_run <> %s",
+            [run, RULESET_VERSION, isp_list.policy.version, isp_list.as_of, run],
         )
+        written = int(cursor.rowcount)
         cursor.execute("DELETE FROM evaluation_results")
+    return written
 
 
 def _maybe_finish(list_id: int, run: int) -> None:
-    if not Conviction.objects.filter(isp_list_id=list_id).exclude(evaluation_run=run).exists():
+    # The counter is exact (see list_evaluate_chunk): the chunk that completes it finishes.
+    done = IspList.objects.filter(
+        pk=list_id, evaluation_run=run, rows_evaluated__gte=F("rows_total")
+    ).exists()
+    if done:
         list_finish(list_id=list_id, run=run)
 
 
@@ -487,6 +490,8 @@ def list_finish(*, list_id: int, run: int) -> bool:
     """Mark the list ready once every row carries this run's result (compare-and-set: when two
     chunks finish together only one marks it). Returns whether this call marked it."""
     total = Conviction.objects.filter(isp_list_id=list_id).count()
+    if Conviction.objects.filter(isp_list_id=list_id).exclude(evaluation_run=run).exists():
+        return False  # rows remain: resuming the pipeline evaluates them
     marked = IspList.objects.filter(
         pk=list_id, status=IspList.Status.EVALUATING, evaluation_run=run
     ).update(

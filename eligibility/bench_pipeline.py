@@ -1,0 +1,212 @@
+"""``python -m eligibility.bench_pipeline``: the whole import pipeline at scale, on PostgreSQL
+with real Celery workers, against a plain COPY of the same file.
+
+For each size (default 100,000 and 1,000,000 rows) and each format (CSV, .xlsx): generate a
+list, COPY the CSV into a bare table of text columns (the floor: what the database alone
+costs), then run ``import_list --wait`` through two worker processes (``--pool solo``, one per
+core) and read the phases' times from the list (step 1 reads and stores, step 2 evaluates), and
+each worker's peak resident memory (VmHWM). Nothing is asserted: the numbers are for people.
+
+Needs DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis). Uses a scratch database
+``<name>_bench`` that it creates and drops.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(database_url: str, queue: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CELERY_QUEUE": queue,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only"),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+
+
+def _psql(url: str, sql: str) -> None:
+    subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qc", sql], check=True)
+
+
+def _peak_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def bare_copy_seconds(url: str, csv_path: Path) -> float:
+    """COPY the CSV into a bare table with one text column per header."""
+    with open(csv_path, encoding="utf-8") as handle:
+        header = handle.readline().strip().split(",")
+    columns = ", ".join(f'"c{i}" text' for i in range(len(header)))
+    _psql(url, "DROP TABLE IF EXISTS bench_bare; CREATE TABLE bench_bare (" + columns + ")")
+    started = time.perf_counter()
+    with open(csv_path, "rb") as handle:
+        subprocess.run(
+            ["psql", url, "-qc", "COPY bench_bare FROM STDIN WITH (FORMAT csv, HEADER true)"],
+            stdin=handle,
+            check=True,
+        )
+    seconds = time.perf_counter() - started
+    _psql(url, "DROP TABLE bench_bare")
+    return seconds
+
+
+def run_import(url: str, path: Path, workers: int) -> dict[str, float]:
+    queue = f"bench-{uuid.uuid4().hex[:8]}"
+    env = _env(url, queue)
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "--app",
+                "config",
+                "worker",
+                "--pool",
+                "solo",
+                "--queues",
+                queue,
+                "--loglevel",
+                "WARNING",
+                "--hostname",
+                f"bench{i}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for i in range(workers)
+    ]
+    peaks = [0] * workers
+    try:
+        time.sleep(3)  # let the workers connect
+        started = time.perf_counter()
+        command = subprocess.Popen(
+            [
+                sys.executable,
+                "manage.py",
+                "import_list",
+                str(path),
+                "--wait",
+                "--reimport",
+                "--as-of",
+                "2026-11-25",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        while command.poll() is None:
+            peaks = [max(p, _peak_kb(proc.pid)) for p, proc in zip(peaks, procs, strict=True)]
+            time.sleep(0.2)
+        total = time.perf_counter() - started
+        output = command.stdout.read().strip() if command.stdout else ""
+        if command.returncode != 0:
+            raise RuntimeError(f"import_list failed: {output}")
+        peaks = [max(p, _peak_kb(proc.pid)) for p, proc in zip(peaks, procs, strict=True)]
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(timeout=30)
+    phases = subprocess.run(
+        [sys.executable, "-c", _PHASES],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return {
+        "total": total,
+        "store": float(phases[0]),
+        "evaluate": float(phases[1]),
+        "rows": float(phases[2]),
+        "peak_mb": max(peaks) / 1024,
+        "summary": output,  # type: ignore[dict-item]
+    }
+
+
+_PHASES = """
+import django; django.setup()
+from eligibility.models import IspList
+l = IspList.objects.order_by('-id').first()
+print(l.seconds('parse_started_at', 'parse_finished_at'),
+      l.seconds('evaluate_started_at', 'evaluate_finished_at'), l.rows_total)
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--formats", nargs="+", default=["csv", "xlsx"])
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith("postgres") or not os.environ.get("CELERY_BROKER_URL"):
+        print("bench_pipeline: set DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis)")
+        return
+    parsed = urlparse(base)
+    name = f"{parsed.path.lstrip('/')}_bench"
+    admin_url = parsed._replace(path="/postgres").geturl()
+    url = parsed._replace(path=f"/{name}").geturl()
+    _psql(admin_url, f'DROP DATABASE IF EXISTS "{name}"')
+    _psql(admin_url, f'CREATE DATABASE "{name}"')
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=_env(url, "x"), check=True
+    )
+    from eligibility.synthetic import write_csv, write_xlsx
+
+    print(
+        f"{'rows':>9} {'fmt':>4} {'COPY s':>7} {'store s':>8} {'eval s':>7} {'total s':>8} "
+        f"{'rows/s':>8} {'xCOPY':>6} {'peak MB':>8}"
+    )
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for n in args.rows:
+                csv_path = write_csv(Path(tmp) / f"list-{n}.csv", n, seed=n)
+                copy = bare_copy_seconds(url, csv_path)
+                for fmt in args.formats:
+                    path = (
+                        csv_path
+                        if fmt == "csv"
+                        else write_xlsx(Path(tmp) / f"list-{n}.xlsx", n, seed=n)
+                    )
+                    result = run_import(url, path, args.workers)
+                    print(
+                        f"{n:>9,} {fmt:>4} {copy:>7.1f} {result['store']:>8.1f} "
+                        f"{result['evaluate']:>7.1f} {result['total']:>8.1f} "
+                        f"{n / result['total']:>8,.0f} {result['total'] / copy:>6.1f} "
+                        f"{result['peak_mb']:>8.0f}",
+                        flush=True,
+                    )
+    finally:
+        _psql(admin_url, f'DROP DATABASE IF EXISTS "{name}"')
+
+
+if __name__ == "__main__":
+    main()
