@@ -31,3 +31,49 @@ class ReevaluateForm(forms.Form):
     policy = forms.ModelChoiceField(
         queryset=OfficePolicy.objects.order_by("-version"), label="Policy version"
     )
+
+
+class PolicyForm(forms.Form):
+    """A proposed version of the office policy (spec section 9)."""
+
+    county = forms.CharField(max_length=60)
+    max_grams = forms.DecimalField(
+        required=False,
+        min_value=0,
+        max_digits=9,
+        decimal_places=2,
+        label="Program amount cap (grams)",
+        help_text="Leave empty for no program cap.",
+    )
+    section5_misdemeanor = forms.ChoiceField(choices=OfficePolicy.Section5Misdemeanor.choices)
+    violent_association = forms.ChoiceField(choices=OfficePolicy.ViolentAssociation.choices)
+    recent_sentence_days = forms.IntegerField(min_value=0, max_value=36500)
+    preview_list = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="All lists",
+        label="Preview the impact on",
+    )
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Why (required to adopt)",
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from eligibility.models import IspList
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["preview_list"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = IspList.objects.filter(status=IspList.Status.READY)
+
+    def policy_values(self) -> dict[str, object]:
+        data = self.cleaned_data
+        return {
+            "county": data["county"],
+            "max_grams": data["max_grams"],
+            "section5_misdemeanor": data["section5_misdemeanor"],
+            "violent_association": data["violent_association"],
+            "recent_sentence_days": data["recent_sentence_days"],
+        }

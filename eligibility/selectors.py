@@ -20,6 +20,19 @@ def policy_current() -> OfficePolicy:
     return policy
 
 
+def policy_history() -> QuerySet[OfficePolicy]:
+    return OfficePolicy.objects.select_related("changed_by").order_by("-version")
+
+
+def lists_ready() -> QuerySet[IspList]:
+    return IspList.objects.filter(status=IspList.Status.READY).order_by("-uploaded_at")
+
+
+def lists_not_on_policy(*, policy: OfficePolicy) -> QuerySet[IspList]:
+    """Ready lists evaluated under another policy version: candidates to re-evaluate."""
+    return lists_ready().exclude(policy=policy).select_related("policy")
+
+
 def list_last_stored_row(*, isp_list: IspList) -> int:
     return (
         Conviction.objects.filter(isp_list=isp_list).aggregate(last=Max("row_number"))["last"] or 0

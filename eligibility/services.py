@@ -535,3 +535,36 @@ def list_reevaluate(*, isp_list: IspList, as_of: date, policy: OfficePolicy, use
             detail={"as_of": as_of.isoformat(), "policy_version": policy.version},
         )
         list_evaluate_start(list_id=isp_list.pk, new_run=True)
+
+
+# The office policy -------------------------------------------------------------------------------
+
+
+def policy_adopt(*, values: dict[str, Any], user: Any, comment: str) -> OfficePolicy:
+    """Adopt a new version of the office policy (versions are never edited in place)."""
+    if not comment.strip():
+        raise ValueError("A comment saying why the policy changes is required.")
+    with transaction.atomic():
+        current = OfficePolicy.objects.select_for_update().order_by("-version").first()
+        version = (current.version if current else 0) + 1
+        policy = OfficePolicy.objects.create(
+            version=version,
+            county=str(values["county"]).strip().upper(),
+            max_grams=values.get("max_grams"),
+            section5_misdemeanor=values["section5_misdemeanor"],
+            violent_association=values["violent_association"],
+            recent_sentence_days=values["recent_sentence_days"],
+            changed_by=user,
+            note=comment.strip(),
+        )
+        audit_record(
+            action="policy.change",
+            actor=user,
+            obj=policy,
+            detail={
+                "from": current.values() if current else None,
+                "to": policy.values(),
+                "comment": policy.note,
+            },
+        )
+    return policy

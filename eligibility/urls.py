@@ -13,4 +13,5 @@ urlpatterns = [
     path("lists/<int:pk>/reevaluate/", views.list_reevaluate, name="list_reevaluate"),
     path("lists/<int:pk>/resume/", views.list_resume, name="list_resume"),
     path("policy/", views.policy, name="policy"),
+    path("policy/reevaluate/", views.policy_reevaluate, name="policy_reevaluate"),
 ]

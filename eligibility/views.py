@@ -8,9 +8,10 @@ from django.views.decorators.http import require_POST
 from accounts.access import requires
 from accounts.audit import audit_record
 from eligibility import selectors, services
-from eligibility.forms import ListUploadForm, ReevaluateForm
+from eligibility.forms import ListUploadForm, PolicyForm, ReevaluateForm
 from eligibility.listfiles import ListRefused
 from eligibility.models import Conviction, IspList
+from eligibility.policy import SWITCHES, policy_from_values, policy_impact
 from eligibility.rules import REASONS
 from eligibility.spreadsheets import xlsx_response
 
@@ -149,5 +150,62 @@ def list_resume(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("change_policy")
 def policy(request: HttpRequest) -> HttpResponse:
+    """The policy in force, its history, and a proposed change: preview its impact (stores
+    nothing) or adopt it (a new version, with a required comment)."""
     current = selectors.policy_current()
-    return render(request, "eligibility/policy.html", {"policy": current.values()})
+    initial = {**current.values(), "comment": ""}
+    form = PolicyForm(request.POST or None, initial=initial)
+    impact = None
+    if request.method == "POST" and form.is_valid():
+        values = form.policy_values()
+        if request.POST.get("action") == "adopt":
+            try:
+                adopted = services.policy_adopt(
+                    values=values, user=request.user, comment=form.cleaned_data["comment"]
+                )
+            except ValueError as refused:
+                form.add_error("comment", str(refused))
+            else:
+                messages.success(request, f"Policy version {adopted.version} is now in force.")
+                return redirect("policy")
+        else:
+            chosen = form.cleaned_data["preview_list"]
+            impact = policy_impact(
+                lists=[chosen] if chosen else list(selectors.lists_ready()),
+                current=current.as_rules_policy(),
+                proposed=policy_from_values(values),
+            )
+    context = {
+        "current": current,
+        "switches": [
+            (name, SWITCHES[name], value)
+            for name, value in current.as_rules_policy().as_dict().items()
+        ],
+        "history": selectors.policy_history(),
+        "form": form,
+        "impact": impact,
+        "stale_lists": selectors.lists_not_on_policy(policy=current),
+    }
+    return render(request, "eligibility/policy.html", context)
+
+
+@requires("change_policy")
+@require_POST
+def policy_reevaluate(request: HttpRequest) -> HttpResponse:
+    """Re-evaluate the chosen lists under the policy in force (decisions are kept)."""
+    current = selectors.policy_current()
+    chosen = selectors.lists_not_on_policy(policy=current).filter(
+        pk__in=request.POST.getlist("lists")
+    )
+    for isp_list in chosen:
+        services.list_reevaluate(
+            isp_list=isp_list, as_of=isp_list.as_of, policy=current, user=request.user
+        )
+    if chosen:
+        messages.success(
+            request,
+            f"Re-evaluating {len(chosen)} list(s) under policy version {current.version}.",
+        )
+    else:
+        messages.error(request, "Choose at least one list to re-evaluate.")
+    return redirect("policy")

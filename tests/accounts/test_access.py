@@ -35,6 +35,7 @@ PAGES: dict[str, set[str]] = {
 ACTIONS: dict[str, set[str]] = {
     "/lists/{list}/reevaluate/": UPLOADERS,
     "/lists/{list}/resume/": UPLOADERS,
+    "/policy/reevaluate/": {"supervisor", "admin"},
 }
 
 ROUTE_OF = {
