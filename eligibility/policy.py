@@ -146,6 +146,7 @@ def policy_impact(
                                 reasons_after=sorted(new.reasons),
                             )
                         )
+    impact.moves.sort(key=lambda move: (move.list_id, move.row))
     return impact
 
 
