@@ -1,6 +1,10 @@
 """Writing the audit log. Every app calls ``audit_record`` for what design.md and issue 8 list:
 logins, uploads, decisions, batch transitions, packets, exports, policy changes, purges and every
-view of a conviction's detail page."""
+view of a conviction's detail page.
+
+This app's own actions: ``user.login``, ``user.logout``, ``user.login_failed`` (with the name as
+typed), ``user.lockout`` (accounts/signals.py); ``user.unlock``, ``user.add``, ``user.change``
+(the user admin); ``audit.export``."""
 
 from __future__ import annotations
 
@@ -28,8 +32,9 @@ def audit_record(
     ip = None
     if request is not None:
         ip = request.META.get("REMOTE_ADDR") or None
-        if actor is None and request.user.is_authenticated:
-            actor = request.user
+        user = getattr(request, "user", None)  # absent on a request that skipped the middleware
+        if actor is None and user is not None and user.is_authenticated:
+            actor = user
     return AuditEvent.objects.create(
         action=action,
         actor=actor,

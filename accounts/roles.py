@@ -25,13 +25,14 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     ADMIN: ("upload_lists", "change_policy", "view_reports", "view_audit", "manage_users"),
 }
 
-# Django's own permissions an admin needs to manage users in the admin site.
-ADMIN_AUTH_PERMISSIONS = (
-    "add_user",
-    "change_user",
-    "view_user",
-    "view_group",
-)
+# Django's own permissions the admin role needs in the admin site (by app): managing users, seeing
+# who is locked out (django-axes; the user admin's "unlock" action releases a lock) and reading the
+# audit log there (read-only for everyone).
+ADMIN_SITE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "auth": ("add_user", "change_user", "view_user", "view_group"),
+    "axes": ("view_accessattempt",),
+    "accounts": ("view_auditevent",),
+}
 
 
 def sync_roles(group_model: Any, permission_model: Any) -> None:
@@ -47,9 +48,10 @@ def sync_roles(group_model: Any, permission_model: Any) -> None:
             )
         )
         if role == ADMIN:
-            perms += list(
-                permission_model.objects.filter(
-                    content_type__app_label="auth", codename__in=ADMIN_AUTH_PERMISSIONS
+            for app_label, site_codenames in ADMIN_SITE_PERMISSIONS.items():
+                perms += list(
+                    permission_model.objects.filter(
+                        content_type__app_label=app_label, codename__in=site_codenames
+                    )
                 )
-            )
         group.permissions.set(perms)

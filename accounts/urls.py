@@ -8,6 +8,7 @@ from accounts import views
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("audit/", views.audit, name="audit"),
+    path("audit/export.xlsx", views.audit_export, name="audit_export"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

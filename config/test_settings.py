@@ -16,6 +16,8 @@ from config.settings import *  # noqa: F403
 from config.settings import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The test client speaks plain HTTP; tests of the redirect to HTTPS turn it back on.
+SECURE_SSL_REDIRECT = False
 CELERY_TASK_ALWAYS_EAGER = True
 # Each test run has its own queue, so a worker started by one run never takes another's tasks.
 CELERY_TASK_DEFAULT_QUEUE = f"test-{uuid.uuid4().hex[:12]}"
