@@ -185,8 +185,8 @@ def _conviction_values(isp_list: IspList, row: ListRow) -> dict[str, Any]:
         "other": row.other,
         "disposition_on": read_date(record.disposition_date),
         "unreadable": list(unreadable_fields(record)),
-        "person_key": person[:400],
-        "case_key": case_key(record.court_case_number)[:128],
+        "person_key": person,
+        "case_key": case_key(record.court_case_number),
         "bucket": bucket_of(person),
     }
     for name in RECORD_FIELDS:

@@ -341,7 +341,15 @@ class _Run:
             if triggers:
                 for code, rows in triggers.items():
                     add(code)
-                    details[_TRIGGER_DETAIL[code]] = rows
+                    # The first rows name the problem; a person with thousands of rows in one
+                    # case must not make every row carry all of them (output would grow with
+                    # the square of the rows).
+                    name = _TRIGGER_DETAIL[code]
+                    details[name] = (
+                        rows if len(rows) <= MAX_TRIGGER_ROWS else rows[:MAX_TRIGGER_ROWS]
+                    )
+                    if len(rows) > MAX_TRIGGER_ROWS:
+                        details[f"{name}_total"] = len(rows)
             # R17, R18
             if convicted and disposition_date is not None:
                 sentence = read_sentence(record.sentence)
@@ -462,6 +470,10 @@ def _iso(day: date) -> str:
     return day.isoformat()
 
 
+# Associated rows listed in a row's details, at most (the count of all of them is kept too).
+MAX_TRIGGER_ROWS: Final = 25
+
+
 def _merge(first: Triggers, second: Triggers) -> Triggers:
     """The triggers of a row whose case and DCN reach different rows: each row once, in order."""
     merged = dict(first)
@@ -500,6 +512,7 @@ def _judge_person(
         by_case = by_dcn = {}
 
     first_copies: dict[tuple[Any, ...], int] = {}  # where each row's first copy is
+    merged: dict[tuple[str, str], Triggers] = {}  # one merge per (case, DCN), not per row
     for position, record in enumerate(members):
         fact, disposition, key = facts[position], dispositions[position], case_keys[position]
         disposition_date = read_date(record.disposition_date)
@@ -517,7 +530,10 @@ def _judge_person(
             from_case = by_case.get(key) if key else None
             from_dcn = by_dcn.get(record.dcn) if record.dcn else None
             if from_case and from_dcn and from_case != from_dcn:
-                triggers = _merge(from_case, from_dcn)
+                merge_key = (key, record.dcn)
+                triggers = merged.get(merge_key)
+                if triggers is None:
+                    triggers = merged[merge_key] = _merge(from_case, from_dcn)
             else:
                 triggers = from_case or from_dcn
         results[indices[position]] = run.judge(

@@ -28,7 +28,6 @@ from eligibility.spreadsheets import FORMULA_STARTS
 
 pytestmark = pytest.mark.django_db
 
-ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 HEADER = (
     "SID,LAST_NAME,FIRST_NAME,DATE_OF_BIRTH,COUNTY,COURT_CASE_NUMBER,OFFENSE_DATE,STATUTE,"
     "OFFENSE_CLASS,DISPOSITION,DISPOSITION_DATE,SENTENCE"
@@ -166,14 +165,6 @@ def test_a_10_mb_csv_cell_is_refused_by_the_reader(tmp_path):
 # A value longer than its column: on PostgreSQL the import stops with an uncaught
 # StringDataRightTruncation and the list stays "parsing" for ever (reported; eligibility/services.py
 # stores the parsed fields unfitted to the Conviction columns).
-LONG_VALUES = pytest.mark.xfail(
-    ON_POSTGRESQL,
-    strict=True,
-    reason="eligibility: a value longer than its column stops the import on PostgreSQL",
-)
-
-
-@LONG_VALUES
 def test_a_10_mb_workbook_cell_does_not_break_the_import(client, supervisor, upload):
     content = workbook([HEADER.split(","), ROW.split(",")], big_cell=("LAST_NAME", TEN_MB))
     assert len(content) < 100_000
@@ -192,7 +183,6 @@ def test_a_10_mb_workbook_cell_does_not_break_the_import(client, supervisor, upl
     assert client.get(f"/review/{conviction.pk}/").status_code == 200
 
 
-@LONG_VALUES
 @pytest.mark.parametrize(
     "cells",
     [
@@ -481,21 +471,12 @@ def work(rows: int, shape: str) -> tuple[int, int]:
     return calls, sum(len(json.dumps(result.details)) for result in results)
 
 
-QUADRATIC = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "eligibility/rules/engine.py: each section 4/5 row lists every associated row in its "
-        "details (and _merge re-sorts them per row): output and time grow with rows squared"
-    ),
-)
-
-
 @pytest.mark.parametrize(
     "shape",
     [
         "separate cases",
-        pytest.param("one case", marks=QUADRATIC),
-        pytest.param("one arrest", marks=QUADRATIC),
+        "one case",
+        "one arrest",
     ],
 )
 def test_twice_the_rows_of_one_person_is_twice_the_work(shape):
