@@ -8,8 +8,17 @@ from celery import shared_task
 @shared_task(acks_late=True)
 def import_list(list_id: int) -> None:
     from eligibility import services
+    from eligibility.models import IspList
 
-    services.list_import(list_id=list_id)
+    try:
+        services.list_import(list_id=list_id)
+    except Exception as error:
+        # Keep what was stored (a restart resumes it) and say what stopped it.
+        IspList.objects.filter(pk=list_id).update(
+            message=f"The import stopped ({type(error).__name__}: {error}). "
+            "Restart it below; it continues where it stopped."
+        )
+        raise
 
 
 @shared_task(acks_late=True)
