@@ -146,6 +146,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Logins and logouts are in the audit log (accounts/signals.py); axes keeps only the failures.
 AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no banner on every manage.py command (evaluate_list writes CSV)
 # axes.W006 asks to lock by address too. Not here: behind the office's proxy every user arrives
 # from the proxy's address, so five typos anywhere in the office would lock everyone out.
 # (Locking by username cannot be dodged by changing browser or address: axes adds up an
