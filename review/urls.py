@@ -6,7 +6,14 @@ from review import views
 
 urlpatterns = [
     path("review/", views.queue, name="review_queue"),
+    path("review/claim/", views.claim_next, name="review_claim_next"),
+    path("review/release/", views.release, name="review_release"),
+    path("review/reassign/", views.reassign, name="review_reassign"),
+    path("review/bulk-confirm/", views.bulk_confirm, name="review_bulk_confirm"),
+    path("review/decisions/", views.decision_index, name="review_decisions"),
     path("review/<int:pk>/", views.conviction_detail, name="conviction_detail"),
+    path("review/<int:pk>/claim/", views.claim, name="review_claim"),
+    path("review/<int:pk>/decide/", views.decide, name="review_decide"),
     path("review/samples/", views.sample_index, name="samples"),
     path("batches/", views.batch_index, name="batches"),
 ]

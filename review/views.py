@@ -1,35 +1,302 @@
+"""The review queue and one conviction's page. Thin: validate, call one service or selector,
+render. Decisions come by htmx from the conviction's page (the answer is the next held item) or
+by a plain form post (the answer is a redirect); both go through ``services.decision_record``."""
+
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
 
-from accounts.access import requires
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from accounts.access import perm, requires
 from accounts.audit import audit_record
-from eligibility import selectors as eligibility_selectors
 from eligibility.models import Conviction
 from eligibility.rules import REASONS
+from review import selectors, services
+from review.filters import DecisionFilter, QueueFilter
+from review.forms import DecisionForm, ReassignForm, SelectionForm
+from review.models import Decision, Outcome
+from review.tables import PER_PAGE, DecisionTable, QueueTable
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _back(request: HttpRequest, default: str, anchor: str = "") -> HttpResponseRedirect:
+    """Redirect to the posted ``next`` (a page of this site), else to ``default``."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = default
+    return redirect(f"{target}{anchor}")
+
+
+def _conviction_or_404(pk: int) -> Conviction:
+    try:
+        return selectors.conviction_for_review(pk=pk)
+    except Conviction.DoesNotExist as missing:
+        raise Http404("No such conviction") from missing
+
+
+# The queue ---------------------------------------------------------------------------------------
 
 
 @requires("review_convictions")
 def queue(request: HttpRequest) -> HttpResponse:
-    return render(request, "review/queue.html")
+    filterset = QueueFilter(
+        request.GET or None, queryset=selectors.queue_convictions(), request=request
+    )
+    table = QueueTable(filterset.qs, user=request.user)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    held = selectors.held_count(reviewer=request.user)
+    supervising = selectors.is_supervisor(request.user)
+    context = {
+        "filter": filterset,
+        "table": table,
+        "held": held,
+        "next_claimed": selectors.next_claimed(reviewer=request.user) if held else None,
+        "claim_size": services.CLAIM_SIZE,
+        "claim_hours": selectors.claim_hours(),
+        "reassign_form": ReassignForm() if supervising else None,
+        "here": request.get_full_path(),
+    }
+    return render(request, "review/queue.html", context)
+
+
+@requires("review_convictions")
+@require_POST
+def claim_next(request: HttpRequest) -> HttpResponse:
+    """Take the next claimable convictions, within the queue's filters (its query string)."""
+    within = QueueFilter(request.GET or None, queryset=Conviction.objects.all(), request=request)
+    claimed = services.review_claim_next(reviewer=request.user, within=within.qs)
+    if not claimed:
+        messages.info(request, "Nothing is left to take under these filters.")
+        return _back(request, reverse("review_queue"))
+    messages.success(
+        request,
+        f"You now hold {len(claimed)} more conviction{'s' if len(claimed) != 1 else ''} for "
+        f"{selectors.claim_hours():g} hours.",
+    )
+    return redirect(f"{reverse('review_queue')}?mine=on&state=undecided")
+
+
+@requires("review_convictions")
+@require_POST
+def release(request: HttpRequest) -> HttpResponse:
+    """Give back the selected claims, or (``scope=all``) every claim the attorney holds."""
+    form = SelectionForm(request.POST)
+    selected = form.cleaned_data["select"] if form.is_valid() else {}
+    if request.POST.get("scope") == "all":
+        released = services.review_release(reviewer=request.user)
+    elif selected:
+        released = services.review_release(reviewer=request.user, conviction_ids=selected)
+    else:
+        messages.error(request, "Select the rows to release first.")
+        return _back(request, reverse("review_queue"))
+    messages.info(request, f"Released {released} claim{'s' if released != 1 else ''}.")
+    return _back(request, reverse("review_queue"))
+
+
+@requires("approve_batches")
+@require_POST
+def reassign(request: HttpRequest) -> HttpResponse:
+    form = ReassignForm(request.POST)
+    if not form.is_valid() or not form.cleaned_data["select"]:
+        messages.error(request, "Select the rows and the attorney to hand them to.")
+        return _back(request, reverse("review_queue"))
+    to = form.cleaned_data["to"]
+    try:
+        moved = services.review_reassign(
+            conviction_ids=form.cleaned_data["select"], to=to, by=request.user
+        )
+    except services.ReviewRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        whom = f"to {to}" if to is not None else "released"
+        messages.success(request, f"{moved} undecided conviction(s) {whom}.")
+    return _back(request, reverse("review_queue"))
+
+
+@requires("review_convictions")
+@require_POST
+def bulk_confirm(request: HttpRequest) -> HttpResponse:
+    form = SelectionForm(request.POST)
+    if not form.is_valid() or not form.cleaned_data["select"]:
+        messages.error(request, "Select the rows to confirm first.")
+        return _back(request, reverse("review_queue"))
+    result = services.decisions_bulk_confirm(
+        reviewer=request.user, versions=form.cleaned_data["select"]
+    )
+    if result.confirmed:
+        messages.success(
+            request, f"Confirmed {len(result.confirmed)} eligible conviction(s), one decision each."
+        )
+    skipped = (
+        (result.not_clean, "not Eligible or carrying a reason code (open each to decide it)"),
+        (result.decided, "decided already"),
+        (result.held, "held by another attorney"),
+        (result.stale, "changed since the page was loaded (reload and check them)"),
+    )
+    for rows, why in skipped:
+        if rows:
+            messages.warning(request, f"{len(rows)} selected row(s) left alone: {why}.")
+    return _back(request, reverse("review_queue"))
+
+
+@requires("review_convictions")
+def decision_index(request: HttpRequest) -> HttpResponse:
+    """Decisions newest first: a supervisor sees everyone's, an attorney their own."""
+    filterset = DecisionFilter(
+        request.GET or None,
+        queryset=selectors.decision_log(viewer=request.user),
+        request=request,
+    )
+    table = DecisionTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    context = {
+        "filter": filterset,
+        "table": table,
+        "supervising": selectors.is_supervisor(request.user),
+    }
+    return render(request, "review/decision_index.html", context)
+
+
+# One conviction ----------------------------------------------------------------------------------
+
+
+def _item_context(
+    request: HttpRequest, conviction: Conviction, form: DecisionForm | None = None
+) -> dict[str, Any]:
+    review = selectors.review_of(conviction)
+    version = review.version if review is not None else 0
+    now = timezone.now()
+    held = selectors.claim_is_active(review, now)
+    mine = held and review is not None and review.claimed_by_id == request.user.pk
+    decided = review is not None and review.decision_id is not None
+    may_review = request.user.has_perm(perm("review_convictions"))
+    supervising = selectors.is_supervisor(request.user)
+    if form is None:
+        opposite = {
+            Outcome.ELIGIBLE: Outcome.NOT_ELIGIBLE,
+            Outcome.NOT_ELIGIBLE: Outcome.ELIGIBLE,
+        }.get(conviction.determination, "")
+        form = DecisionForm(initial={"version": version, "outcome": opposite})
+    others = selectors.conviction_person_rows(conviction=conviction)
+    return {
+        "c": conviction,
+        "review": review,
+        "version": version,
+        "reasons": [(code, REASONS.get(code)) for code in conviction.reasons],
+        "history": list(selectors.conviction_decisions(conviction=conviction)),
+        "same_case": [o for o in others if o.case_key and o.case_key == conviction.case_key],
+        "other_cases": [o for o in others if not o.case_key or o.case_key != conviction.case_key],
+        "person_rows_shown": selectors.PERSON_ROWS_SHOWN,
+        "person_rows_truncated": len(others) >= selectors.PERSON_ROWS_SHOWN,
+        "held": held,
+        "mine": mine,
+        "expires": selectors.claim_expires_at(review) if held and review is not None else None,
+        "decided": decided,
+        "another_look": review is not None and review.needs_another_look,
+        "may_review": may_review,
+        "may_decide": may_review and (mine or not held),
+        "confirmable": conviction.determination in Outcome.values,
+        "may_claim": may_review and not decided and not held and bool(conviction.determination),
+        "form": form,
+        "reassign_form": ReassignForm() if supervising and not decided else None,
+        "here": reverse("conviction_detail", args=[conviction.pk]),
+        "htmx": _is_htmx(request),
+        "held_count": selectors.held_count(reviewer=request.user) if may_review else 0,
+    }
+
+
+def _render_item(
+    request: HttpRequest, conviction: Conviction, form: DecisionForm | None = None
+) -> HttpResponse:
+    context = _item_context(request, conviction, form)
+    template = "review/_item.html" if _is_htmx(request) else "review/conviction_detail.html"
+    return render(request, template, context)
 
 
 @requires("review_convictions", "upload_lists")
 def conviction_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        conviction = eligibility_selectors.conviction_with_list(pk=pk)
-    except Conviction.DoesNotExist as missing:
-        raise Http404("No such conviction") from missing
+    conviction = _conviction_or_404(pk)
     audit_record(action="conviction.view", request=request, obj=conviction)
-    others = list(eligibility_selectors.conviction_person_rows(conviction=conviction))
-    context = {
-        "c": conviction,
-        "reasons": [(code, REASONS.get(code)) for code in conviction.reasons],
-        "same_case": [o for o in others if o.case_key and o.case_key == conviction.case_key],
-        "other_cases": [o for o in others if not o.case_key or o.case_key != conviction.case_key],
-    }
-    return render(request, "review/conviction_detail.html", context)
+    return _render_item(request, conviction)
+
+
+@requires("review_convictions")
+@require_POST
+def claim(request: HttpRequest, pk: int) -> HttpResponse:
+    conviction = _conviction_or_404(pk)
+    try:
+        services.review_claim(conviction=conviction, reviewer=request.user)
+    except services.ReviewRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request, f"You hold this conviction for {selectors.claim_hours():g} hours."
+        )
+    return redirect("conviction_detail", pk=pk)
+
+
+@requires("review_convictions")
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm or override one conviction; then open the attorney's next held item."""
+    conviction = _conviction_or_404(pk)
+    form = DecisionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.ReviewRefused("The decision form was incomplete: nothing was saved.")
+        decision = services.decision_record(
+            conviction=conviction, reviewer=request.user, **form.cleaned_data
+        )
+    except services.ReviewRefused as refused:
+        messages.error(request, refused.message)
+        if _is_htmx(request):
+            # Show the same item again, as it is now, with what the attorney typed.
+            conviction = _conviction_or_404(pk)
+            if isinstance(refused, services.StaleReview):
+                form = None
+            return _render_item(request, conviction, form)
+        return _back(request, reverse("conviction_detail", args=[pk]))
+    messages.success(request, _decided_message(decision, conviction))
+    if request.POST.get("next"):
+        return _back(request, reverse("review_queue"), anchor=f"#row-{pk}")
+    following = selectors.next_claimed(reviewer=request.user, exclude=pk)
+    if following is None:
+        messages.info(request, "You have no held convictions left: take the next ones here.")
+        if _is_htmx(request):
+            response = HttpResponse()
+            response["HX-Redirect"] = reverse("review_queue")
+            return response
+        return redirect("review_queue")
+    if _is_htmx(request):
+        upcoming = _conviction_or_404(following)
+        audit_record(action="conviction.view", request=request, obj=upcoming)
+        response = _render_item(request, upcoming)
+        response["HX-Push-Url"] = reverse("conviction_detail", args=[following])
+        return response
+    return redirect("conviction_detail", pk=following)
+
+
+def _decided_message(decision: Decision, conviction: Conviction) -> str:
+    return (
+        f"{decision.get_kind_display()}: {conviction.last_name}, {conviction.first_name} "
+        f"(row {conviction.row_number}) is {decision.get_outcome_display()}."
+    )
+
+
+# Pages of later issues ---------------------------------------------------------------------------
 
 
 @requires("submit_batches", "approve_batches")

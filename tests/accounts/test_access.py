@@ -24,17 +24,25 @@ PAGES: dict[str, set[str]] = {
     "/lists/{list}/results.xlsx": UPLOADERS,
     "/review/": {"asa", "supervisor"},
     "/review/{conviction}/": {"asa", "supervisor", "admin"},
+    "/review/decisions/": {"asa", "supervisor"},
     "/review/samples/": {"supervisor"},
     "/batches/": {"asa", "supervisor"},
     "/filings/": {"supervisor", "clerk"},
     "/policy/": {"supervisor", "admin"},
     "/audit/": {"supervisor", "admin"},
+    "/audit/export.xlsx": {"supervisor", "admin"},
 }
 
 # Endpoints that only take POST: the roles that may use them.
 ACTIONS: dict[str, set[str]] = {
     "/lists/{list}/reevaluate/": UPLOADERS,
     "/lists/{list}/resume/": UPLOADERS,
+    "/review/claim/": {"asa", "supervisor"},
+    "/review/release/": {"asa", "supervisor"},
+    "/review/reassign/": {"supervisor"},
+    "/review/bulk-confirm/": {"asa", "supervisor"},
+    "/review/{conviction}/claim/": {"asa", "supervisor"},
+    "/review/{conviction}/decide/": {"asa", "supervisor"},
     "/policy/reevaluate/": {"supervisor", "admin"},
 }
 

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+
+from eligibility.models import Conviction, Determination, IspList
+from eligibility.rules import REASONS
+from review import selectors
+from review.models import Decision, Outcome
+
+
+class QueueFilter(django_filters.FilterSet):
+    """The queue's filters. Each narrows the newest-first walk of the queue (see
+    ``selectors.queue_convictions``)."""
+
+    STATES = (
+        ("undecided", "Undecided"),
+        ("decided", "Decided"),
+        ("held", "Held by an attorney"),
+        ("another_look", "For another look (the machine changed its mind)"),
+    )
+
+    determination = django_filters.ChoiceFilter(
+        choices=Determination.choices, empty_label="any determination"
+    )
+    reason = django_filters.ChoiceFilter(
+        label="Reason code",
+        choices=[("none", "(no reason code)"), *((code, code) for code in sorted(REASONS))],
+        empty_label="any reason",
+        method="filter_reason",
+    )
+    isp_list = django_filters.ModelChoiceFilter(
+        label="List",
+        queryset=IspList.objects.exclude(status=IspList.Status.FAILED).only("id", "filename"),
+        empty_label="every list",
+    )
+    court = django_filters.CharFilter(
+        label="Court location",
+        field_name="court_location",
+        lookup_expr="icontains",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. MUNICIPAL DISTRICT 1", "size": 18}),
+    )
+    year = django_filters.NumberFilter(
+        label="Disposition year",
+        field_name="disposition_on",
+        lookup_expr="year",
+        widget=forms.NumberInput(attrs={"min": 1900, "max": 2100, "class": "year"}),
+    )
+    state = django_filters.ChoiceFilter(
+        label="Review", choices=STATES, empty_label="any", method="filter_state"
+    )
+    mine = django_filters.BooleanFilter(
+        label="Held by me", method="filter_mine", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Conviction
+        fields: list[str] = []
+
+    def filter_reason(self, queryset: QuerySet[Conviction], name: str, value: str) -> Any:
+        return queryset.filter(selectors.reason_q(value)) if value else queryset
+
+    def filter_state(self, queryset: QuerySet[Conviction], name: str, value: str) -> Any:
+        conditions = {
+            "undecided": selectors.undecided_q,
+            "decided": selectors.decided_q,
+            "held": selectors.held_q,
+            "another_look": selectors.another_look_q,
+        }
+        return queryset.filter(conditions[value]()) if value in conditions else queryset
+
+    def filter_mine(self, queryset: QuerySet[Conviction], name: str, value: bool | None) -> Any:
+        if not value or self.request is None:
+            return queryset
+        return queryset.filter(selectors.held_by_q(self.request.user))
+
+
+class DecisionFilter(django_filters.FilterSet):
+    reviewer = django_filters.ModelChoiceFilter(
+        label="Attorney",
+        queryset=lambda request: selectors.reviewers(),
+        empty_label="every attorney",
+    )
+    outcome = django_filters.ChoiceFilter(choices=Outcome.choices, empty_label="any outcome")
+    kind = django_filters.ChoiceFilter(choices=Decision.Kind.choices, empty_label="any")
+
+    class Meta:
+        model = Decision
+        fields: list[str] = []

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from review import selectors
+from review.models import Decision, Outcome, OverrideReason
+
+
+class DecisionForm(forms.Form):
+    """Confirm or override one conviction. The rules (what may be confirmed, that an override
+    needs a reason) are the service's (``decision_record``), so that every caller gets them."""
+
+    kind = forms.ChoiceField(choices=Decision.Kind.choices, widget=forms.HiddenInput)
+    # Plain text fields shown as lists: the service checks the values and says what is wrong.
+    outcome = forms.CharField(
+        required=False,
+        label="Decide",
+        widget=forms.Select(choices=[("", "— choose —"), *Outcome.choices]),
+    )
+    reason = forms.CharField(
+        required=False,
+        widget=forms.Select(choices=[("", "— choose a reason —"), *OverrideReason.choices]),
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional (required for “Other”).",
+    )
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class SelectionField(forms.Field):
+    """Checked queue rows, each sent as ``<conviction id>:<review version>``."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> dict[int, int]:
+        selected: dict[int, int] = {}
+        for item in value or []:
+            pk, _, version = str(item).partition(":")
+            try:
+                selected[int(pk)] = int(version or 0)
+            except ValueError as bad:
+                raise forms.ValidationError("The selection could not be read.") from bad
+        return selected
+
+
+class SelectionForm(forms.Form):
+    select = SelectionField(required=False)
+
+
+class ReassignForm(SelectionForm):
+    to = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="nobody (release)",
+        label="Hand to",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = selectors.reviewers()

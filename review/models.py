@@ -1,0 +1,126 @@
+"""The attorney's review of each conviction: who holds it now, and every decision ever made.
+
+``Review`` is the current state of one conviction's review (one row per conviction, created
+when the conviction is first claimed or decided): the claim and the current decision, with a
+``version`` that every change increments (stale forms and compare-and-set claims rely on it).
+``Decision`` is the append-only history: a change of mind adds a decision, it never edits one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from eligibility.models import Conviction, Determination
+
+
+class Outcome(models.TextChoices):
+    """What an attorney may decide: a NEEDS_REVIEW row must be resolved to one of the two."""
+
+    ELIGIBLE = Determination.ELIGIBLE.value, Determination.ELIGIBLE.label
+    NOT_ELIGIBLE = Determination.NOT_ELIGIBLE.value, Determination.NOT_ELIGIBLE.label
+
+
+class OverrideReason(models.TextChoices):
+    """The office's reasons for departing from (or resolving) the machine's determination."""
+
+    COURT_FILE = "court_file", "The court file shows facts the ISP row lacks or gets wrong"
+    CHARGE_IDENTIFIED = "charge_identified", "The charge was identified from the court file"
+    AMOUNT_ESTABLISHED = "amount_established", "The amount was established from the court file"
+    SENTENCE_VERIFIED = "sentence_verified", "The sentence status was verified"
+    NOT_A_CONVICTION = "not_a_conviction", "Not a conviction (dismissed, acquitted, supervision)"
+    ALREADY_RELIEVED = "already_relieved", "Already vacated, expunged or sealed"
+    DUPLICATE = "duplicate", "Duplicate of another row"
+    ASSOCIATED_OFFENSE = "associated_offense", "The associated charges decide it"
+    JUVENILE = "juvenile", "Juvenile record: handled under 705 ILCS 405/5-915"
+    OFFICE_POLICY = "office_policy", "Office policy (supervisor consulted)"
+    OTHER = "other", "Other (explain in the note)"
+
+
+class Review(models.Model):
+    conviction = models.OneToOneField(
+        Conviction, on_delete=models.CASCADE, primary_key=True, related_name="review"
+    )
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="review_claims",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    decision = models.OneToOneField(
+        "Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["claimed_by", "claimed_at"], name="review_claims")]
+
+    def __str__(self) -> str:
+        return f"review of conviction {self.conviction_id}"
+
+    @property
+    def needs_another_look(self) -> bool:
+        """The machine's determination or reasons changed since the current decision."""
+        decision, conviction = self.decision, self.conviction
+        if decision is None:
+            return False
+        return decision.machine_determination != conviction.determination or sorted(
+            decision.machine_reasons
+        ) != sorted(conviction.reasons)
+
+
+class DecisionQuerySet(models.QuerySet["Decision"]):
+    def update(self, **kwargs: object) -> int:
+        raise PermissionError("decisions are append-only: record a new decision")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("decisions are append-only")
+
+
+class Decision(models.Model):
+    """One attorney decision on one conviction (append-only)."""
+
+    class Kind(models.TextChoices):
+        CONFIRM = "confirm", "Confirmed"
+        OVERRIDE = "override", "Overridden"
+
+    conviction = models.ForeignKey(Conviction, on_delete=models.PROTECT, related_name="decisions")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_decisions"
+    )
+    decided_at = models.DateTimeField()
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    bulk = models.BooleanField(default=False, help_text="Made by a bulk confirm.")
+    # The machine's view when the attorney decided: a later evaluation that changes it flags the
+    # decision "for another look".
+    machine_determination = models.CharField(max_length=12, choices=Determination.choices)
+    machine_reasons = models.JSONField(default=list, blank=True)
+    # Where the row stood before: the last decision's outcome, or the machine's determination.
+    previous = models.CharField(max_length=12, choices=Determination.choices)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    reason = models.CharField(max_length=24, choices=OverrideReason.choices, blank=True)
+    note = models.TextField(blank=True)
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        indexes = [
+            models.Index(fields=["-decided_at", "-id"], name="decision_newest"),
+            models.Index(fields=["reviewer", "-decided_at"], name="decision_reviewer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.outcome} on conviction {self.conviction_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("decisions are append-only: record a new decision")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError("decisions are append-only")

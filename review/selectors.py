@@ -1,0 +1,260 @@
+"""Reads of the review app, shared by its views, tables, filters, the bench and (next) batches."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Exists, F, OrderBy, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts.access import perm
+from eligibility.models import Conviction
+from review.models import Decision, Outcome, Review
+
+# Supervisors (the role that approves batches) see every decision and reassign claims.
+SUPERVISE = "approve_batches"
+
+# Newest disposition first, as the office works; undated rows (NULL) come first on every
+# database, so that PostgreSQL reads the order straight off the ``conviction_newest`` index.
+QUEUE_ORDER: tuple[OrderBy | str, ...] = (F("disposition_on").desc(nulls_first=True), "id")
+QUEUE_ORDER_OLDEST: tuple[OrderBy | str, ...] = (F("disposition_on").asc(nulls_last=True), "-id")
+
+QUEUE_FIELDS = (
+    "id",
+    "isp_list_id",
+    "row_number",
+    "last_name",
+    "first_name",
+    "court_case_number",
+    "court_location",
+    "statute",
+    "disposition_on",
+    "disposition_date",
+    "determination",
+    "reasons",
+    "review__version",
+    "review__claimed_at",
+    "review__claimed_by__username",
+    "review__decision__kind",
+    "review__decision__outcome",
+    "review__decision__decided_at",
+    "review__decision__machine_determination",
+    "review__decision__machine_reasons",
+    "review__decision__reviewer__username",
+)
+
+PERSON_ROWS_SHOWN = 200
+
+
+def claim_hours() -> float:
+    return float(getattr(settings, "REVIEW_CLAIM_HOURS", 8))
+
+
+def claim_cutoff(now: datetime | None = None) -> datetime:
+    """Claims taken before this moment have expired."""
+    return (now or timezone.now()) - timedelta(hours=claim_hours())
+
+
+def claim_expires_at(review: Review) -> datetime | None:
+    if review.claimed_at is None:
+        return None
+    return review.claimed_at + timedelta(hours=claim_hours())
+
+
+def claim_is_active(review: Review | None, now: datetime | None = None) -> bool:
+    return bool(
+        review is not None
+        and review.claimed_by_id is not None
+        and review.claimed_at is not None
+        and review.claimed_at >= claim_cutoff(now)
+    )
+
+
+def review_of(conviction: Conviction) -> Review | None:
+    """The conviction's review row (loaded with ``select_related``), or None before the first
+    claim or decision."""
+    return getattr(conviction, "review", None)
+
+
+def is_supervisor(user: Any) -> bool:
+    return bool(user.has_perm(perm(SUPERVISE)))
+
+
+# Conditions on convictions (through their review row, absent until the first claim) ----------
+
+
+def undecided_q() -> Q:
+    # NOT EXISTS, not a LEFT JOIN's "decision IS NULL": PostgreSQL estimates an anti-join well,
+    # and walks the newest-first index instead of joining every row.
+    return Q(~Exists(Review.objects.filter(conviction=OuterRef("pk"), decision__isnull=False)))
+
+
+def decided_q() -> Q:
+    return Q(review__decision__isnull=False)
+
+
+def held_q(cutoff: datetime | None = None) -> Q:
+    return Q(review__claimed_by__isnull=False, review__claimed_at__gte=cutoff or claim_cutoff())
+
+
+def held_by_q(reviewer: Any, cutoff: datetime | None = None) -> Q:
+    return Q(review__claimed_by=reviewer, review__claimed_at__gte=cutoff or claim_cutoff())
+
+
+def claimable_q(cutoff: datetime | None = None) -> Q:
+    """Undecided, and held by nobody (never claimed, released, or the claim expired)."""
+    taken = Review.objects.filter(
+        Q(decision__isnull=False)
+        | Q(claimed_by__isnull=False, claimed_at__gte=cutoff or claim_cutoff()),
+        conviction=OuterRef("pk"),
+    )
+    return Q(~Exists(taken))
+
+
+def another_look_q() -> Q:
+    """Decided, but the machine's determination or reasons changed since."""
+    return decided_q() & (
+        ~Q(review__decision__machine_determination=F("determination"))
+        | ~Q(review__decision__machine_reasons=F("reasons"))
+    )
+
+
+def reason_q(code: str) -> Q:
+    """Rows carrying the reason code (``"none"``: rows carrying no reason code)."""
+    if code == "none":
+        return Q(reasons=[])
+    if connection.vendor == "postgresql":
+        return Q(reasons__contains=[code])  # jsonb @>
+    # SQLite has no JSON containment: match the quoted code in the stored array's text.
+    return Q(reasons__icontains=f'"{code}"')
+
+
+# The queue -------------------------------------------------------------------------------------
+
+
+def queue_convictions() -> QuerySet[Conviction]:
+    """Every evaluated conviction with its review, claim and current decision (one query per
+    page: no N+1), newest disposition first."""
+    return (
+        Conviction.objects.exclude(determination="")
+        .select_related("review__claimed_by", "review__decision__reviewer")
+        .only(*QUEUE_FIELDS)
+        .order_by(*QUEUE_ORDER)
+    )
+
+
+def held_count(*, reviewer: Any) -> int:
+    return Review.objects.filter(
+        claimed_by=reviewer, claimed_at__gte=claim_cutoff(), decision__isnull=True
+    ).count()
+
+
+def next_claimed(*, reviewer: Any, exclude: int | None = None) -> int | None:
+    """The id of the reviewer's next held, undecided conviction in queue order."""
+    rows = Conviction.objects.filter(held_by_q(reviewer), undecided_q())
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude)
+    return rows.order_by(*QUEUE_ORDER).values_list("pk", flat=True).first()
+
+
+def convictions_decided_eligible() -> QuerySet[Conviction]:
+    """Convictions whose current decision is ELIGIBLE: what a batch collects."""
+    return Conviction.objects.filter(review__decision__outcome=Outcome.ELIGIBLE)
+
+
+# One conviction ----------------------------------------------------------------------------------
+
+
+def conviction_for_review(*, pk: int) -> Conviction:
+    return Conviction.objects.select_related(
+        "isp_list", "isp_list__policy", "review__claimed_by", "review__decision__reviewer"
+    ).get(pk=pk)
+
+
+def conviction_decisions(*, conviction: Conviction) -> QuerySet[Decision]:
+    """The conviction's decision history, newest first."""
+    return (
+        Decision.objects.filter(conviction=conviction)
+        .select_related("reviewer")
+        .order_by("-decided_at", "-id")
+    )
+
+
+def conviction_person_rows(*, conviction: Conviction) -> list[Conviction]:
+    """The person's other rows in the same list, by row, with their current decision."""
+    return list(
+        Conviction.objects.filter(
+            isp_list_id=conviction.isp_list_id, person_key=conviction.person_key
+        )
+        .exclude(pk=conviction.pk)
+        .select_related("review__decision")
+        .only(
+            "id",
+            "row_number",
+            "court_case_number",
+            "case_key",
+            "statute",
+            "disposition",
+            "disposition_date",
+            "determination",
+            "review__version",
+            "review__decision__outcome",
+        )
+        .order_by("row_number")[:PERSON_ROWS_SHOWN]
+    )
+
+
+# People ------------------------------------------------------------------------------------------
+
+
+def reviewers() -> QuerySet[Any]:
+    """Active users who may review (the attorneys a supervisor can hand a claim to)."""
+    app, codename = perm("review_convictions").split(".")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(
+                groups__permissions__codename=codename,
+                groups__permissions__content_type__app_label=app,
+            )
+            | Q(
+                user_permissions__codename=codename,
+                user_permissions__content_type__app_label=app,
+            )
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+# Decisions ---------------------------------------------------------------------------------------
+
+
+def decision_log(*, viewer: Any) -> QuerySet[Decision]:
+    """Decisions newest first: every decision for a supervisor, one's own for an attorney."""
+    decisions = Decision.objects.select_related("reviewer", "conviction").only(
+        "id",
+        "decided_at",
+        "kind",
+        "bulk",
+        "previous",
+        "outcome",
+        "reason",
+        "note",
+        "machine_determination",
+        "reviewer__username",
+        "conviction__id",
+        "conviction__isp_list_id",
+        "conviction__row_number",
+        "conviction__last_name",
+        "conviction__first_name",
+        "conviction__court_case_number",
+    )
+    if not is_supervisor(viewer):
+        decisions = decisions.filter(reviewer=viewer)
+    return decisions.order_by("-decided_at", "-id")
