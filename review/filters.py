@@ -37,11 +37,11 @@ class QueueFilter(django_filters.FilterSet):
         queryset=IspList.objects.exclude(status=IspList.Status.FAILED).only("id", "filename"),
         empty_label="every list",
     )
-    court = django_filters.CharFilter(
+    court = django_filters.ChoiceFilter(
         label="Court location",
         field_name="court_location",
-        lookup_expr="icontains",
-        widget=forms.TextInput(attrs={"placeholder": "e.g. MUNICIPAL DISTRICT 1", "size": 18}),
+        choices=lambda: [(name, name) for name in selectors.court_locations()],
+        empty_label="every court",
     )
     year = django_filters.NumberFilter(
         label="Disposition year",

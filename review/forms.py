@@ -63,3 +63,22 @@ class ReassignForm(SelectionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to"].queryset = selectors.reviewers()
+
+
+class BatchCreateForm(forms.Form):
+    court_location = forms.ChoiceField(label="Court location")
+    disposed_from = forms.DateField(
+        required=False, label="Disposed from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    disposed_to = forms.DateField(
+        required=False, label="Disposed to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    limit = forms.IntegerField(
+        required=False, min_value=1, label="At most (newest first)", help_text="Empty: all."
+    )
+
+    def __init__(self, *args: Any, locations: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["court_location"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(loc, loc or "(no court location)") for loc in locations]

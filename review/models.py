@@ -124,3 +124,87 @@ class Decision(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("decisions are append-only")
+
+
+class Batch(models.Model):
+    """Convictions decided ELIGIBLE, from one court location, that go to court together.
+
+    The state machine is ``review.batches.TRANSITIONS``; every change is a compare-and-set on
+    ``state``. From ``approved`` on, the batch is locked: its contents and the decisions in it
+    cannot change until a supervisor sends it back.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted for approval"
+        RETURNED = "returned", "Returned"
+        APPROVED = "approved", "Approved"
+        PACKET_GENERATED = "packet_generated", "Packet generated"
+        FILED = "filed", "Filed"
+
+    LOCKED_STATES = (State.APPROVED, State.PACKET_GENERATED, State.FILED)
+
+    court_location = models.CharField(max_length=255)
+    disposed_from = models.DateField(null=True, blank=True)
+    disposed_to = models.DateField(null=True, blank=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # The supervisor's comment when the batch was last returned or sent back.
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "batches"
+
+    def __str__(self) -> str:
+        return f"batch #{self.pk} ({self.court_location})"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state in self.LOCKED_STATES
+
+
+class BatchItem(models.Model):
+    """One conviction in one batch (a conviction is in one batch at most)."""
+
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="items")
+    conviction = models.OneToOneField(
+        Conviction, on_delete=models.PROTECT, related_name="batch_item"
+    )
+    # The decision that put it in: a later decision is refused while the batch is locked.
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["batch", "id"]
+
+    def __str__(self) -> str:
+        return f"conviction {self.conviction_id} in batch {self.batch_id}"
+
+
+class BatchEvent(models.Model):
+    """The history of a batch: every transition, who made it, and the comment."""
+
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=20)
+    from_state = models.CharField(max_length=20)
+    to_state = models.CharField(max_length=20)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.from_state}→{self.to_state}"

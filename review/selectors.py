@@ -6,13 +6,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Exists, F, OrderBy, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import perm
-from eligibility.models import Conviction
+from eligibility.models import Conviction, IspList
 from review.models import Decision, Outcome, Review
 
 # Supervisors (the role that approves batches) see every decision and reassign claims.
@@ -155,7 +156,7 @@ def held_count(*, reviewer: Any) -> int:
 
 def next_claimed(*, reviewer: Any, exclude: int | None = None) -> int | None:
     """The id of the reviewer's next held, undecided conviction in queue order."""
-    rows = Conviction.objects.filter(held_by_q(reviewer), undecided_q())
+    rows = Conviction.objects.filter(held_by_q(reviewer), review__decision__isnull=True)
     if exclude is not None:
         rows = rows.exclude(pk=exclude)
     return rows.order_by(*QUEUE_ORDER).values_list("pk", flat=True).first()

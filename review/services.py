@@ -19,8 +19,8 @@ from django.utils import timezone
 from accounts.access import perm
 from accounts.audit import audit_record
 from eligibility.models import Conviction, Determination
-from review import selectors
-from review.models import Decision, Outcome, OverrideReason, Review
+from review import batches, selectors
+from review.models import BatchItem, Decision, Outcome, OverrideReason, Review
 
 CLAIM_SIZE = 25
 # A claim that loses races (another attorney took the same rows first) tries again this often.
@@ -254,6 +254,12 @@ def decision_record(
                 "nothing was saved. Read it again below and decide again if needed."
             )
         _refuse_if_held_by_another(review, reviewer)
+        locked = batches.locked_batch_of(conviction.pk)
+        if locked is not None:
+            raise ReviewRefused(
+                f"This conviction is in {locked.get_state_display().lower()} batch #{locked.pk}: "
+                "its decision cannot change until a supervisor sends the batch back."
+            )
         decision = Decision.objects.create(
             conviction=conviction,
             reviewer=reviewer,
@@ -272,6 +278,12 @@ def decision_record(
         )
         if updated != 1:
             raise StaleReview("This conviction changed while you decided it: nothing was saved.")
+        # In an open (unlocked) batch the item follows the decision: out if no longer eligible.
+        items = BatchItem.objects.filter(conviction=conviction)
+        if chosen == Outcome.ELIGIBLE:
+            items.update(decision=decision)
+        else:
+            items.delete()
         audit_record(
             action="decision.record", actor=reviewer, obj=conviction, detail=_audit(decision)
         )

@@ -16,4 +16,7 @@ urlpatterns = [
     path("review/<int:pk>/decide/", views.decide, name="review_decide"),
     path("review/samples/", views.sample_index, name="samples"),
     path("batches/", views.batch_index, name="batches"),
+    path("batches/<int:pk>/", views.batch_detail, name="batch_detail"),
+    path("batches/<int:pk>/transition/", views.batch_transition, name="batch_transition"),
+    path("batches/<int:pk>/remove/", views.batch_remove, name="batch_remove"),
 ]

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,10 +19,10 @@ from accounts.access import perm, requires
 from accounts.audit import audit_record
 from eligibility.models import Conviction
 from eligibility.rules import REASONS
-from review import selectors, services
+from review import batches, selectors, services
 from review.filters import DecisionFilter, QueueFilter
-from review.forms import DecisionForm, ReassignForm, SelectionForm
-from review.models import Decision, Outcome
+from review.forms import BatchCreateForm, DecisionForm, ReassignForm, SelectionForm
+from review.models import Batch, Decision, Outcome
 from review.tables import PER_PAGE, DecisionTable, QueueTable
 
 
@@ -301,7 +301,82 @@ def _decided_message(decision: Decision, conviction: Conviction) -> str:
 
 @requires("submit_batches", "approve_batches")
 def batch_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "review/batch_index.html")
+    form = BatchCreateForm(
+        request.POST or None, locations=[row["court_location"] for row in batches.court_locations()]
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = batches.batch_create(
+                court_location=form.cleaned_data["court_location"],
+                disposed_from=form.cleaned_data["disposed_from"],
+                disposed_to=form.cleaned_data["disposed_to"],
+                limit=form.cleaned_data["limit"],
+                user=request.user,
+            )
+        except batches.BatchRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, f"Batch #{batch.pk} gathered as a draft.")
+            return redirect("batch_detail", pk=batch.pk)
+    context = {
+        "form": form,
+        "locations": batches.court_locations(),
+        "batches": batches.batches_for(request.user),
+    }
+    return render(request, "review/batch_index.html", context)
+
+
+@requires("submit_batches", "approve_batches")
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(batches.batches_for(request.user), pk=pk)
+    actions = [
+        (name, transition)
+        for name, transition in batches.TRANSITIONS.items()
+        if batch.state in transition.source
+        and request.user.has_perm(perm(transition.permission))
+        and name not in {"packet_generated", "file"}
+    ]
+    context = {
+        "batch": batch,
+        "items": batches.batch_items(batch),
+        "events": batch.events.select_related("actor"),
+        "actions": actions,
+        "four_eyes_blocked": batch.mine_reviewed and batches.four_eyes(),
+    }
+    return render(request, "review/batch_detail.html", context)
+
+
+@requires("submit_batches", "approve_batches")
+@require_POST
+def batch_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(Batch, pk=pk)
+    try:
+        batches.batch_transition(
+            batch=batch,
+            action=request.POST.get("action", ""),
+            user=request.user,
+            comment=request.POST.get("comment", ""),
+        )
+    except batches.BatchRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        batch.refresh_from_db()
+        messages.success(request, f"Batch #{batch.pk} is now {batch.get_state_display().lower()}.")
+    return redirect("batch_detail", pk=pk)
+
+
+@requires("submit_batches", "approve_batches")
+@require_POST
+def batch_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(Batch, pk=pk)
+    ids = [int(v) for v in request.POST.getlist("convictions") if v.isdigit()]
+    try:
+        removed = batches.batch_remove_items(batch=batch, conviction_ids=ids, user=request.user)
+    except batches.BatchRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"{removed} conviction(s) taken out of the batch.")
+    return redirect("batch_detail", pk=pk)
 
 
 @requires("approve_batches")

@@ -14,7 +14,7 @@ UPLOADERS = {"supervisor", "admin"}
 
 # The URL map of design.md with the roles allowed on each page (written out, not derived from
 # the code, so that a change to the code's permissions that breaks the design fails here).
-# {list} and {conviction} are filled with the ids of a real imported list.
+# {list} and {conviction} are filled with the ids of a real imported list, {batch} of a batch.
 PAGES: dict[str, set[str]] = {
     "/": {"asa", "supervisor", "clerk", "admin"},
     "/lists/": UPLOADERS,
@@ -27,6 +27,7 @@ PAGES: dict[str, set[str]] = {
     "/review/decisions/": {"asa", "supervisor"},
     "/review/samples/": {"supervisor"},
     "/batches/": {"asa", "supervisor"},
+    "/batches/{batch}/": {"asa", "supervisor"},
     "/filings/": {"supervisor", "clerk"},
     "/policy/": {"supervisor", "admin"},
     "/audit/": {"supervisor", "admin"},
@@ -44,11 +45,14 @@ ACTIONS: dict[str, set[str]] = {
     "/review/{conviction}/claim/": {"asa", "supervisor"},
     "/review/{conviction}/decide/": {"asa", "supervisor"},
     "/policy/reevaluate/": {"supervisor", "admin"},
+    "/batches/{batch}/transition/": {"asa", "supervisor"},
+    "/batches/{batch}/remove/": {"asa", "supervisor"},
 }
 
 ROUTE_OF = {
     "{list}": "<int:pk>",
     "{conviction}": "<int:pk>",
+    "{batch}": "<int:pk>",
 }
 
 
@@ -64,7 +68,17 @@ def ids(db, settings, tmp_path, django_capture_on_commit_callbacks) -> dict[str,
             as_of=date(2026, 11, 25),
             user=None,
         )
-    return {"{list}": isp_list.pk, "{conviction}": isp_list.convictions.first().pk}
+    from django.contrib.auth import get_user_model
+
+    from review.models import Batch
+
+    maker = get_user_model().objects.create_user("batch-maker", password="x" * 12)
+    batch = Batch.objects.create(court_location="MUNICIPAL DISTRICT 1", created_by=maker)
+    return {
+        "{list}": isp_list.pk,
+        "{conviction}": isp_list.convictions.first().pk,
+        "{batch}": batch.pk,
+    }
 
 
 def fill(url: str, ids: dict[str, int]) -> str:

@@ -1,0 +1,216 @@
+"""Batches: assembling convictions decided ELIGIBLE by court location, and the approval state
+machine with the four-eyes rule (design.md "Roles")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from accounts.audit import audit_record
+from eligibility.models import Conviction
+from review.models import Batch, BatchEvent, BatchItem, Decision
+from review.selectors import convictions_decided_eligible
+
+State = Batch.State
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: tuple[str, ...]
+    target: str
+    permission: str  # the accounts permission the actor needs
+    needs_comment: bool = False
+
+
+# action -> the states it leaves from, where it goes, who may take it
+TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition((State.DRAFT,), State.SUBMITTED, "submit_batches"),
+    "approve": Transition((State.SUBMITTED,), State.APPROVED, "approve_batches"),
+    "return": Transition((State.SUBMITTED,), State.RETURNED, "approve_batches", True),
+    "reopen": Transition((State.RETURNED,), State.DRAFT, "submit_batches"),
+    # A supervisor's explicit action to change a locked batch (e.g. a decision must change).
+    "send_back": Transition(
+        (State.APPROVED, State.PACKET_GENERATED), State.RETURNED, "approve_batches", True
+    ),
+    "packet_generated": Transition((State.APPROVED,), State.PACKET_GENERATED, "handle_packets"),
+    "file": Transition((State.PACKET_GENERATED,), State.FILED, "handle_packets"),
+}
+
+
+class BatchRefused(Exception):
+    """A batch action that is not allowed; the message says why."""
+
+
+def four_eyes() -> bool:
+    return bool(getattr(settings, "BATCH_FOUR_EYES", True))
+
+
+def batchable_convictions() -> QuerySet[Conviction]:
+    """Convictions decided ELIGIBLE and in no batch."""
+    return convictions_decided_eligible().filter(batch_item__isnull=True)
+
+
+def court_locations() -> list[dict[str, Any]]:
+    """Court locations with convictions ready to batch, and how many."""
+    return list(
+        batchable_convictions()
+        .values("court_location")
+        .annotate(n=Count("id"))
+        .order_by("-n", "court_location")
+    )
+
+
+def batch_create(
+    *,
+    court_location: str,
+    user: Any,
+    disposed_from: date | None = None,
+    disposed_to: date | None = None,
+    limit: int | None = None,
+) -> Batch:
+    """Gather the convictions decided ELIGIBLE, in no batch, of one court location (and
+    optionally a disposition-date range), newest first, into a draft batch."""
+    with transaction.atomic():
+        rows = batchable_convictions().filter(court_location=court_location)
+        if disposed_from:
+            rows = rows.filter(disposition_on__gte=disposed_from)
+        if disposed_to:
+            rows = rows.filter(disposition_on__lte=disposed_to)
+        rows = rows.select_for_update(of=("self",)).order_by("-disposition_on", "-id")
+        picked = list(
+            rows.values_list("id", "review__decision_id")[:limit]
+            if limit
+            else rows.values_list("id", "review__decision_id")
+        )
+        if not picked:
+            raise BatchRefused(
+                "No conviction decided eligible and in no batch matches: nothing to gather."
+            )
+        batch = Batch.objects.create(
+            court_location=court_location,
+            disposed_from=disposed_from,
+            disposed_to=disposed_to,
+            created_by=user,
+        )
+        BatchItem.objects.bulk_create(
+            [BatchItem(batch=batch, conviction_id=c, decision_id=d) for c, d in picked],
+            batch_size=2000,
+        )
+        BatchEvent.objects.create(
+            batch=batch, actor=user, action="create", from_state="", to_state=State.DRAFT
+        )
+        audit_record(
+            action="batch.create",
+            actor=user,
+            obj=batch,
+            detail={"court_location": court_location, "convictions": len(picked)},
+        )
+    return batch
+
+
+def batch_remove_items(*, batch: Batch, conviction_ids: list[int], user: Any) -> int:
+    """Take convictions out of a draft batch (they become batchable again)."""
+    with transaction.atomic():
+        locked = Batch.objects.select_for_update().get(pk=batch.pk)
+        if locked.state != State.DRAFT:
+            raise BatchRefused("Only a draft batch can change; reopen it first.")
+        removed, _ = BatchItem.objects.filter(
+            batch=locked, conviction_id__in=conviction_ids
+        ).delete()
+        audit_record(
+            action="batch.remove",
+            actor=user,
+            obj=locked,
+            detail={"convictions": sorted(conviction_ids), "removed": removed},
+        )
+    return removed
+
+
+def reviewed_by(batch: Batch, user: Any) -> bool:
+    """Whether ``user`` decided any conviction in the batch (the four-eyes rule)."""
+    return Decision.objects.filter(reviewer=user, conviction__batch_item__batch=batch).exists()
+
+
+def batch_transition(*, batch: Batch, action: str, user: Any, comment: str = "") -> Batch:
+    """Take one action of the state machine; refuse anything else with a message."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise BatchRefused(f"Unknown action {action!r}.")
+    if not user.has_perm(f"accounts.{transition.permission}"):
+        raise BatchRefused("Your role does not allow this action on a batch.")
+    comment = comment.strip()
+    if transition.needs_comment and not comment:
+        raise BatchRefused("Say why: a comment is required to return a batch.")
+    if batch.state not in transition.source:
+        raise BatchRefused(
+            f"A batch that is {batch.get_state_display().lower()} cannot be "
+            f"{action.replace('_', ' ')}ed."
+            if action != "file"
+            else f"A batch that is {batch.get_state_display().lower()} cannot be filed."
+        )
+    if action == "approve" and four_eyes() and reviewed_by(batch, user):
+        raise BatchRefused(
+            "Four eyes: you decided a conviction in this batch, so another supervisor must "
+            "approve it."
+        )
+    if action == "submit" and not batch.items.exists():
+        raise BatchRefused("An empty batch cannot be submitted.")
+    now = timezone.now()
+    changes: dict[str, Any] = {"state": transition.target}
+    if action == "submit":
+        changes.update(submitted_by=user, submitted_at=now)
+    if action == "approve":
+        changes.update(approved_by=user, approved_at=now)
+    if transition.needs_comment:
+        changes["comment"] = comment
+    with transaction.atomic():
+        updated = Batch.objects.filter(pk=batch.pk, state=batch.state).update(**changes)
+        if updated != 1:
+            raise BatchRefused("The batch changed meanwhile: reload it and try again.")
+        BatchEvent.objects.create(
+            batch=batch,
+            actor=user,
+            action=action,
+            from_state=batch.state,
+            to_state=transition.target,
+            comment=comment,
+        )
+        audit_record(
+            action=f"batch.{action}",
+            actor=user,
+            obj=batch,
+            detail={"from": batch.state, "to": transition.target, "comment": comment},
+        )
+    batch.refresh_from_db()
+    return batch
+
+
+def batches_for(user: Any) -> QuerySet[Batch]:
+    return Batch.objects.select_related("created_by", "submitted_by", "approved_by").annotate(
+        size=Count("items"),
+        mine_reviewed=Exists(
+            Decision.objects.filter(reviewer=user, conviction__batch_item__batch=OuterRef("pk"))
+        ),
+    )
+
+
+def batch_items(batch: Batch) -> QuerySet[BatchItem]:
+    return batch.items.select_related("conviction", "decision__reviewer").order_by(
+        "-conviction__disposition_on", "conviction_id"
+    )
+
+
+def locked_batch_of(conviction_id: int) -> Batch | None:
+    """The locked batch a conviction is in, if any (its decision cannot change then)."""
+    item = (
+        BatchItem.objects.select_related("batch")
+        .filter(conviction_id=conviction_id, batch__state__in=Batch.LOCKED_STATES)
+        .first()
+    )
+    return item.batch if item else None

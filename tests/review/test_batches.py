@@ -1,0 +1,189 @@
+"""Batches: gathering by court location, the state machine, four eyes, and the lock."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from accounts.models import AuditEvent
+from review import batches, services
+from review.models import Batch, BatchItem, Decision
+
+from .conftest import make_list
+
+pytestmark = pytest.mark.django_db
+State = Batch.State
+
+
+def decide(conviction, reviewer, outcome="ELIGIBLE"):
+    review = getattr(conviction, "review", None)
+    version = review.version if review else 0
+    kind = "confirm" if outcome == conviction.determination else "override"
+    return services.decision_record(
+        conviction=conviction,
+        reviewer=reviewer,
+        kind=kind,
+        version=version,
+        outcome=outcome,
+        reason="court_file" if kind == "override" else "",
+    )
+
+
+@pytest.fixture
+def decided(asa):
+    """Ten convictions of one court and three of another, all decided ELIGIBLE by the ASA."""
+    first = make_list(10, court="MUNICIPAL DISTRICT 1")
+    second = make_list(3, court="MUNICIPAL DISTRICT 5", name="OTHER")
+    for conviction in [*first.convictions.all(), *second.convictions.all()]:
+        decide(conviction, asa)
+    return first
+
+
+def test_a_batch_gathers_one_court_location_newest_first_and_only_what_is_in_no_batch(
+    decided, asa
+):
+    assert {row["court_location"]: row["n"] for row in batches.court_locations()} == {
+        "MUNICIPAL DISTRICT 1": 10,
+        "MUNICIPAL DISTRICT 5": 3,
+    }
+    batch = batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa, limit=4)
+    rows = [item.conviction.row_number for item in batches.batch_items(batch)]
+    assert rows == [10, 9, 8, 7]
+    second = batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
+    assert second.items.count() == 6, "no conviction is in two batches"
+    with pytest.raises(batches.BatchRefused, match="nothing to gather"):
+        batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
+
+
+def test_a_batch_can_be_limited_to_a_disposition_date_range(decided, asa):
+    days = sorted(decided.convictions.values_list("disposition_on", flat=True))
+    batch = batches.batch_create(
+        court_location="MUNICIPAL DISTRICT 1",
+        user=asa,
+        disposed_from=days[2],
+        disposed_to=days[4],
+    )
+    assert sorted(batch.items.values_list("conviction__disposition_on", flat=True)) == days[2:5]
+
+
+def test_only_convictions_decided_eligible_are_gathered(decided, asa):
+    conviction = decided.convictions.get(row_number=1)
+    decide(conviction, asa, outcome="NOT_ELIGIBLE")
+    batch = batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
+    assert conviction.pk not in set(batch.items.values_list("conviction_id", flat=True))
+    assert batch.items.count() == 9
+
+
+ALLOWED = {
+    (State.DRAFT, "submit"),
+    (State.SUBMITTED, "approve"),
+    (State.SUBMITTED, "return"),
+    (State.RETURNED, "reopen"),
+    (State.APPROVED, "send_back"),
+    (State.PACKET_GENERATED, "send_back"),
+    (State.APPROVED, "packet_generated"),
+    (State.PACKET_GENERATED, "file"),
+}
+TARGET = {name: t.target for name, t in batches.TRANSITIONS.items()}
+
+
+@pytest.mark.parametrize(
+    ("state", "action"), list(itertools.product(State.values, list(batches.TRANSITIONS)))
+)
+def test_every_allowed_transition_works_and_every_other_is_refused(
+    decided, asa, supervisor2, clerk, state, action
+):
+    batch = batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
+    Batch.objects.filter(pk=batch.pk).update(state=state)
+    batch.refresh_from_db()
+    actor = {"submit": asa, "reopen": asa, "packet_generated": clerk, "file": clerk}.get(
+        action, supervisor2
+    )
+    if (state, action) in ALLOWED:
+        batches.batch_transition(batch=batch, action=action, user=actor, comment="because")
+        assert Batch.objects.get(pk=batch.pk).state == TARGET[action]
+        assert batch.events.filter(action=action).exists()
+        assert AuditEvent.objects.filter(action=f"batch.{action}", object_id=str(batch.pk)).exists()
+    else:
+        with pytest.raises(batches.BatchRefused):
+            batches.batch_transition(batch=batch, action=action, user=actor, comment="because")
+        assert Batch.objects.get(pk=batch.pk).state == state
+
+
+def test_asas_may_submit_but_only_supervisors_approve_or_return(decided, asa, asa2):
+    batch = batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
+    batches.batch_transition(batch=batch, action="submit", user=asa)
+    for action in ("approve", "return"):
+        with pytest.raises(batches.BatchRefused, match="role"):
+            batches.batch_transition(batch=batch, action=action, user=asa2, comment="x")
+    assert Batch.objects.get(pk=batch.pk).state == State.SUBMITTED
+
+
+def test_returning_needs_a_comment(decided, asa, supervisor2):
+    batch = batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
+    batches.batch_transition(batch=batch, action="submit", user=asa)
+    with pytest.raises(batches.BatchRefused, match="comment"):
+        batches.batch_transition(batch=batch, action="return", user=supervisor2, comment=" ")
+    batches.batch_transition(batch=batch, action="return", user=supervisor2, comment="Row 3?")
+    assert Batch.objects.get(pk=batch.pk).comment == "Row 3?"
+
+
+def test_four_eyes_a_supervisor_who_decided_an_item_cannot_approve(
+    decided, asa, supervisor, supervisor2, settings
+):
+    conviction = decided.convictions.get(row_number=5)
+    decide(conviction, supervisor)  # the supervisor changes (re-confirms) one decision
+    batch = batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
+    batches.batch_transition(batch=batch, action="submit", user=asa)
+    with pytest.raises(batches.BatchRefused, match="Four eyes"):
+        batches.batch_transition(batch=batch, action="approve", user=supervisor)
+    batches.batch_transition(batch=batch, action="approve", user=supervisor2)
+    assert Batch.objects.get(pk=batch.pk).approved_by == supervisor2
+
+
+def test_a_small_office_may_relax_four_eyes(decided, asa, supervisor, settings):
+    decide(decided.convictions.get(row_number=5), supervisor)
+    settings.BATCH_FOUR_EYES = False
+    batch = batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
+    batches.batch_transition(batch=batch, action="submit", user=asa)
+    batches.batch_transition(batch=batch, action="approve", user=supervisor)
+    assert Batch.objects.get(pk=batch.pk).state == State.APPROVED
+
+
+def test_an_approved_batch_is_locked_until_a_supervisor_sends_it_back(
+    decided, asa, supervisor2
+):
+    batch = batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
+    batches.batch_transition(batch=batch, action="submit", user=asa)
+    batches.batch_transition(batch=batch, action="approve", user=supervisor2)
+    conviction = batch.items.first().conviction
+    with pytest.raises(services.ReviewRefused, match="cannot change"):
+        decide(conviction, asa, outcome="NOT_ELIGIBLE")
+    with pytest.raises(batches.BatchRefused, match="draft"):
+        batches.batch_remove_items(batch=batch, conviction_ids=[conviction.pk], user=asa)
+    batches.batch_transition(batch=batch, action="send_back", user=supervisor2, comment="Row 10")
+    conviction.refresh_from_db()
+    decide(conviction, asa, outcome="NOT_ELIGIBLE")
+    assert not BatchItem.objects.filter(conviction=conviction).exists(), "pulled out"
+    assert Decision.objects.filter(conviction=conviction).count() == 2
+
+
+def test_the_batch_pages_let_an_asa_gather_and_submit_and_a_supervisor_approve(
+    client, decided, asa, supervisor2
+):
+    client.force_login(asa)
+    page = client.get("/batches/").content.decode()
+    assert "MUNICIPAL DISTRICT 1 10" in page
+    response = client.post("/batches/", {"court_location": "MUNICIPAL DISTRICT 1"})
+    batch = Batch.objects.get()
+    assert response["Location"] == f"/batches/{batch.pk}/"
+    detail = client.get(f"/batches/{batch.pk}/").content.decode()
+    assert "Submit for approval" in detail and "Approve" not in detail
+    client.post(f"/batches/{batch.pk}/transition/", {"action": "submit"})
+    assert client.post(f"/batches/{batch.pk}/transition/", {"action": "approve"}).status_code == 302
+    assert Batch.objects.get().state == State.SUBMITTED, "an ASA cannot approve"
+    client.force_login(supervisor2)
+    client.post(f"/batches/{batch.pk}/transition/", {"action": "approve"})
+    assert Batch.objects.get().state == State.APPROVED
+    assert "locked" in client.get(f"/batches/{batch.pk}/").content.decode()
