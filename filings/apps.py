@@ -5,3 +5,4 @@ from django.apps import AppConfig
 
 class FilingsConfig(AppConfig):
     name = "filings"
+    verbose_name = "Court packets and filings"

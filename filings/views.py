@@ -1,11 +1,111 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from datetime import date
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from accounts.access import requires
+from accounts.audit import audit_record
+from filings import services
+from filings.models import CourtOutcome, Packet
+from review import batches
+from review.models import Batch
 
 
 @requires("view_packets", "handle_packets")
 def packet_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "filings/packet_index.html")
+    context = {
+        "waiting": Batch.objects.filter(state=Batch.State.APPROVED)
+        .exclude(packet__status__in=[Packet.Status.GENERATING, Packet.Status.READY])
+        .select_related("approved_by")
+        .order_by("approved_at"),
+        "packets": Packet.objects.select_related("batch", "generated_by", "filed_by"),
+    }
+    return render(request, "filings/packet_index.html", context)
+
+
+@requires("handle_packets")
+@require_POST
+def packet_generate(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(Batch, pk=pk)
+    try:
+        packet = services.packet_request(batch=batch, user=request.user)
+    except services.PacketRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("filings")
+    messages.success(request, f"Generating the packet of batch #{batch.pk}.")
+    return redirect("packet_detail", pk=packet.pk)
+
+
+@requires("view_packets", "handle_packets")
+def packet_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    packet = get_object_or_404(Packet.objects.select_related("batch"), pk=pk)
+    items = batches.batch_items(packet.batch).select_related("conviction__court_outcome")
+    return render(
+        request,
+        "filings/packet_detail.html",
+        {"packet": packet, "items": items, "rulings": CourtOutcome.Ruling.choices},
+    )
+
+
+@requires("handle_packets")
+def packet_download(request: HttpRequest, pk: int) -> HttpResponse:
+    packet = get_object_or_404(Packet, pk=pk)
+    if packet.status not in {Packet.Status.READY, Packet.Status.FILED} or not packet.file:
+        raise Http404("This packet has no file to download.")
+    if packet.purged_at is not None:
+        raise Http404("This packet was purged after the records were expunged.")
+    audit_record(action="packet.download", request=request, obj=packet)
+    return FileResponse(
+        packet.file.open("rb"), as_attachment=True, filename=packet.file.name.rsplit("/", 1)[-1]
+    )
+
+
+@requires("handle_packets")
+@require_POST
+def packet_file(request: HttpRequest, pk: int) -> HttpResponse:
+    packet = get_object_or_404(Packet.objects.select_related("batch"), pk=pk)
+    try:
+        filed_on = date.fromisoformat(request.POST.get("filed_on", ""))
+        services.packet_file(
+            packet=packet,
+            user=request.user,
+            filed_on=filed_on,
+            court_call=request.POST.get("court_call", "").strip(),
+        )
+    except ValueError:
+        messages.error(request, "Give the date the packet was filed.")
+    except services.PacketRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "Marked filed.")
+    return redirect("packet_detail", pk=pk)
+
+
+@requires("handle_packets")
+@require_POST
+def packet_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record rulings: one order date for the ticked convictions, granted or denied."""
+    packet = get_object_or_404(Packet.objects.select_related("batch"), pk=pk)
+    ruling = request.POST.get("ruling", "")
+    ids = [int(v) for v in request.POST.getlist("convictions") if v.isdigit()]
+    try:
+        order_date = date.fromisoformat(request.POST.get("order_date", ""))
+    except ValueError:
+        messages.error(request, "Give the date of the court's order.")
+        return redirect("packet_detail", pk=pk)
+    if ruling not in CourtOutcome.Ruling.values or not ids:
+        messages.error(request, "Tick the convictions and choose granted or denied.")
+        return redirect("packet_detail", pk=pk)
+    try:
+        count = services.outcomes_record(
+            packet=packet, user=request.user, rulings={i: (ruling, order_date) for i in ids}
+        )
+    except services.PacketRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"Recorded the ruling for {count} conviction(s).")
+    return redirect("packet_detail", pk=pk)

@@ -29,6 +29,8 @@ PAGES: dict[str, set[str]] = {
     "/batches/": {"asa", "supervisor"},
     "/batches/{batch}/": {"asa", "supervisor"},
     "/filings/": {"supervisor", "clerk"},
+    "/filings/{packet}/": {"supervisor", "clerk"},
+    "/filings/{packet}/download/": {"clerk"},
     "/policy/": {"supervisor", "admin"},
     "/audit/": {"supervisor", "admin"},
     "/audit/export.xlsx": {"supervisor", "admin"},
@@ -47,12 +49,16 @@ ACTIONS: dict[str, set[str]] = {
     "/policy/reevaluate/": {"supervisor", "admin"},
     "/batches/{batch}/transition/": {"asa", "supervisor"},
     "/batches/{batch}/remove/": {"asa", "supervisor"},
+    "/filings/generate/{batch}/": {"clerk"},
+    "/filings/{packet}/file/": {"clerk"},
+    "/filings/{packet}/outcomes/": {"clerk"},
 }
 
 ROUTE_OF = {
     "{list}": "<int:pk>",
     "{conviction}": "<int:pk>",
     "{batch}": "<int:pk>",
+    "{packet}": "<int:pk>",
 }
 
 
@@ -74,7 +80,18 @@ def ids(db, settings, tmp_path, django_capture_on_commit_callbacks) -> dict[str,
 
     maker = get_user_model().objects.create_user("batch-maker", password="x" * 12)
     batch = Batch.objects.create(court_location="MUNICIPAL DISTRICT 1", created_by=maker)
+    from django.core.files.base import ContentFile
+
+    from filings.models import Packet
+
+    shipped = Batch.objects.create(
+        court_location="MUNICIPAL DISTRICT 2", created_by=maker, state=Batch.State.FILED
+    )
+    packet = Packet(batch=shipped, generated_by=maker, status=Packet.Status.READY)
+    packet.file.save("packet.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18), save=False)
+    packet.save()
     return {
+        "{packet}": packet.pk,
         "{list}": isp_list.pk,
         "{conviction}": isp_list.convictions.first().pk,
         "{batch}": batch.pk,

@@ -1,0 +1,132 @@
+"""``python -m filings.bench``: how long a court packet takes, and how much memory, on this machine.
+
+Builds the packet (motion, orders, Exhibit A, notices, mailing list, manifest, zip) for
+``--convictions`` synthetic convictions (default 1,000): the first rows of a synthetic ISP list
+(``eligibility.synthetic``) that the engine finds ELIGIBLE, each with its basis, all put in one
+court location as a batch would be. Generating and evaluating the list is not timed. Prints the
+seconds of each document and of the whole, the counts, the zip's size and the peak resident
+memory. Nothing is asserted: the numbers are for people (``make bench``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import platform
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+AS_OF = date(2026, 11, 25)
+LOCATION = "MUNICIPAL DISTRICT 1"
+
+if TYPE_CHECKING:
+    from filings.documents import PacketConviction
+
+
+def _peak_rss_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux (bytes on macOS)
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
+
+
+def synthetic_convictions(count: int, seed: int) -> list[PacketConviction]:
+    """``count`` ELIGIBLE convictions of a synthetic list, as a batch would hand them over."""
+    from eligibility.listfiles import CANONICAL_HEADERS
+    from eligibility.rules import Policy, Record, evaluate
+    from eligibility.synthetic import generate_rows
+    from filings.documents import PacketConviction
+
+    def rows(n: int) -> Iterator[tuple[Record, dict[str, str]]]:
+        record_fields = set(Record.__dataclass_fields__)
+        for number, raw in enumerate(generate_rows(n, seed), start=1):
+            values = {field: raw[header].strip() for field, header in CANONICAL_HEADERS.items()}
+            if any(values.values()):
+                known = {k: v for k, v in values.items() if k in record_fields}
+                yield Record(row=number, **known), values
+
+    size = count * 8
+    while True:
+        pairs = list(rows(size))
+        results = evaluate([record for record, _ in pairs], Policy(), AS_OF)
+        chosen = [
+            (values, result.details.get("basis", ""))
+            for (_, values), result in zip(pairs, results, strict=True)
+            if result.determination == "ELIGIBLE"
+        ]
+        if len(chosen) >= count:
+            break
+        size *= 2
+    fields = set(PacketConviction.__dataclass_fields__)
+    return [
+        PacketConviction(
+            **{k: v for k, v in values.items() if k in fields and k != "court_location"},
+            court_location=LOCATION,
+            basis=basis,
+        )
+        for values, basis in chosen[:count]
+    ]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--convictions", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=2019)
+    parser.add_argument(
+        "--processes", type=int, help="rendering processes (default: FILINGS_PACKET_PROCESSES)"
+    )
+    parser.add_argument("--keep", type=Path, help="write the zip into this folder and keep it")
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only")
+    import django
+
+    django.setup()
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+    from filings.documents import PacketRequest
+    from filings.packets import build_packet, packet_processes
+
+    convictions = synthetic_convictions(args.convictions, args.seed)
+    request = PacketRequest(
+        batch_reference="BENCH-1",
+        court_location=LOCATION,
+        generated_on=AS_OF,
+        convictions=convictions,
+    )
+    processes = args.processes or packet_processes()
+    start_rss = _peak_rss_mb()
+    with tempfile.TemporaryDirectory() as scratch:
+        began = time.perf_counter()
+        result = build_packet(request, args.keep or Path(scratch), processes=processes)
+        seconds = time.perf_counter() - began
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+    counts = result.counts
+    print(
+        f"filings.bench: CPython {platform.python_version()}, {os.cpu_count()} CPUs, "
+        f"{processes} rendering process{'es' if processes > 1 else ''}"
+    )
+    print(
+        f"packet of {counts.convictions} convictions: {counts.cases} orders, "
+        f"{counts.people} people, {counts.notices} notices; {len(result.files)} files, "
+        f"zip {result.size / 1024 / 1024:.1f} MB"
+    )
+    for kind, spent in result.render_seconds.items():
+        print(f"  rendering {kind:8s} {spent:7.1f} s")
+    print(f"total {seconds:.1f} s (wall)")
+    print(
+        f"peak RSS: this process {_peak_rss_mb():.0f} MB (before the packet: {start_rss:.0f} MB)"
+        + (f", largest rendering process {children:.0f} MB" if processes > 1 else "")
+    )
+
+
+if __name__ == "__main__":
+    main()

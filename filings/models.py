@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from eligibility.models import Conviction
+from review.models import Batch
+
+
+class Packet(models.Model):
+    """The court packet of one approved batch: a zip of the motion, orders, Exhibit A, notices,
+    mailing list and manifest, stored with its SHA-256; then its filing."""
+
+    class Status(models.TextChoices):
+        GENERATING = "generating", "Generating"
+        READY = "ready", "Ready to file"
+        FILED = "filed", "Filed"
+        FAILED = "failed", "Failed"
+
+    batch = models.OneToOneField(Batch, on_delete=models.PROTECT, related_name="packet")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.GENERATING)
+    message = models.TextField(blank=True)
+    file = models.FileField(upload_to="packets/%Y/%m/", max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size_bytes = models.BigIntegerField(default=0)
+    files = models.JSONField(default=list, blank=True)  # [{name, sha256, size}], the manifest
+    counts = models.JSONField(default=dict, blank=True)
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    generated_at = models.DateTimeField(null=True, blank=True)
+    filed_on = models.DateField(null=True, blank=True)
+    court_call = models.CharField(max_length=255, blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    purged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"packet #{self.pk} of batch #{self.batch_id}"
+
+
+class CourtOutcome(models.Model):
+    """The court's ruling on one conviction of a filed packet. A grant vacates and expunges the
+    conviction; its order date starts the retention clock after which personal data is purged."""
+
+    class Ruling(models.TextChoices):
+        GRANTED = "granted", "Granted: vacated and expunged"
+        DENIED = "denied", "Denied"
+
+    packet = models.ForeignKey(Packet, on_delete=models.PROTECT, related_name="outcomes")
+    conviction = models.OneToOneField(
+        Conviction, on_delete=models.PROTECT, related_name="court_outcome"
+    )
+    ruling = models.CharField(max_length=8, choices=Ruling.choices)
+    order_date = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["ruling", "order_date"], name="outcome_ruling_date")]
+
+    def __str__(self) -> str:
+        return f"{self.ruling} on conviction {self.conviction_id}"

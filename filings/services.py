@@ -1,0 +1,140 @@
+"""Every write of the filings app: generating a packet, filing it, recording the court's rulings."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import audit_record
+from filings.documents import PacketConviction, PacketRequest
+from filings.models import CourtOutcome, Packet
+from filings.packets import build_packet
+from review import batches
+from review.models import Batch
+
+
+class PacketRefused(Exception):
+    """A packet action that is not allowed; the message says why."""
+
+
+def packet_request(*, batch: Batch, user: Any) -> Packet:
+    """Start generating the packet of an approved batch (once: compare-and-set on the batch)."""
+    with transaction.atomic():
+        locked = Batch.objects.select_for_update().get(pk=batch.pk)
+        if locked.state != Batch.State.APPROVED:
+            raise PacketRefused("Only an approved batch gets a packet.")
+        if Packet.objects.filter(batch=locked).exclude(status=Packet.Status.FAILED).exists():
+            raise PacketRefused("This batch already has a packet.")
+        Packet.objects.filter(batch=locked, status=Packet.Status.FAILED).delete()
+        packet = Packet.objects.create(batch=locked, generated_by=user)
+        audit_record(action="packet.request", actor=user, obj=packet, detail={"batch": batch.pk})
+        packet_id = packet.pk
+        from filings import tasks
+
+        transaction.on_commit(lambda: tasks.generate_packet.delay(packet_id))
+    return packet
+
+
+def packet_generate(*, packet_id: int) -> Packet:
+    """Render the packet's documents into a zip and store it (idempotent: a ready packet is
+    left alone). Moves the batch to "packet generated"."""
+    packet = Packet.objects.select_related("batch", "generated_by").get(pk=packet_id)
+    if packet.status != Packet.Status.GENERATING:
+        return packet
+    batch = packet.batch
+    convictions = [item.conviction for item in batches.batch_items(batch)]
+    request = PacketRequest(
+        batch_reference=f"batch-{batch.pk}",
+        court_location=batch.court_location,
+        generated_on=timezone.localdate(),
+        convictions=[PacketConviction.from_conviction(c) for c in convictions],
+    )
+    try:
+        with tempfile.TemporaryDirectory(prefix="packet-") as tmp:
+            result = build_packet(request, Path(tmp))
+            with open(result.zip_path, "rb") as handle, transaction.atomic():
+                packet.file.save(result.zip_path.name, File(handle), save=False)
+                packet.sha256 = result.sha256
+                packet.size_bytes = result.size
+                packet.files = [
+                    {"name": f.name, "sha256": f.sha256, "size": f.size} for f in result.files
+                ]
+                packet.counts = {
+                    "convictions": result.counts.convictions,
+                    "cases": result.counts.cases,
+                    "people": result.counts.people,
+                    "notices": result.counts.notices,
+                    "people_without_address": result.counts.people_without_address,
+                }
+                packet.status = Packet.Status.READY
+                packet.generated_at = timezone.now()
+                packet.save()
+                batches.batch_transition(
+                    batch=batch, action="packet_generated", user=packet.generated_by
+                )
+                audit_record(
+                    action="packet.generate",
+                    actor=packet.generated_by,
+                    obj=packet,
+                    detail={"sha256": result.sha256, **packet.counts},
+                )
+    except Exception as error:
+        Packet.objects.filter(pk=packet.pk).update(
+            status=Packet.Status.FAILED, message=f"{type(error).__name__}: {error}"
+        )
+        raise
+    return packet
+
+
+def packet_file(*, packet: Packet, user: Any, filed_on: date, court_call: str) -> Packet:
+    """Record that the packet was filed (date and court call); the batch becomes filed."""
+    with transaction.atomic():
+        updated = Packet.objects.filter(pk=packet.pk, status=Packet.Status.READY).update(
+            status=Packet.Status.FILED, filed_on=filed_on, court_call=court_call, filed_by=user
+        )
+        if updated != 1:
+            raise PacketRefused("Only a packet that is ready can be marked filed.")
+        batches.batch_transition(batch=packet.batch, action="file", user=user)
+        audit_record(
+            action="packet.file",
+            actor=user,
+            obj=packet,
+            detail={"filed_on": filed_on.isoformat(), "court_call": court_call},
+        )
+    packet.refresh_from_db()
+    return packet
+
+
+def outcomes_record(*, packet: Packet, user: Any, rulings: dict[int, tuple[str, date]]) -> int:
+    """Record the court's ruling (granted / denied, order date) on convictions of a filed packet.
+    ``rulings``: conviction id -> (ruling, order date). Returns how many were recorded."""
+    if packet.status != Packet.Status.FILED:
+        raise PacketRefused("Record rulings once the packet is filed.")
+    in_packet = set(packet.batch.items.values_list("conviction_id", flat=True))
+    unknown = set(rulings) - in_packet
+    if unknown:
+        raise PacketRefused(f"Not in this packet: convictions {sorted(unknown)}.")
+    with transaction.atomic():
+        for conviction_id, (ruling, order_date) in rulings.items():
+            CourtOutcome.objects.update_or_create(
+                conviction_id=conviction_id,
+                defaults={
+                    "packet": packet,
+                    "ruling": ruling,
+                    "order_date": order_date,
+                    "recorded_by": user,
+                },
+            )
+        audit_record(
+            action="outcome.record",
+            actor=user,
+            obj=packet,
+            detail={str(c): [r, d.isoformat()] for c, (r, d) in sorted(rulings.items())},
+        )
+    return len(rulings)

@@ -1,0 +1,120 @@
+"""Clerks: generate the packet of an approved batch, download it, file it, record rulings."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from datetime import date
+
+import pytest
+
+from accounts.models import AuditEvent
+from filings.models import CourtOutcome, Packet
+from review import batches
+from review import services as review_services
+from review.models import Batch
+
+from ..review.conftest import make_list
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def approved(asa, supervisor2, settings, tmp_path) -> Batch:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    isp_list = make_list(4, court="MUNICIPAL DISTRICT 2", name="O'BRIEN")
+    for conviction in isp_list.convictions.all():
+        review_services.decision_record(
+            conviction=conviction, reviewer=asa, kind="confirm", version=0
+        )
+    batch = batches.batch_create(court_location="MUNICIPAL DISTRICT 2", user=asa)
+    batches.batch_transition(batch=batch, action="submit", user=asa)
+    return batches.batch_transition(batch=batch, action="approve", user=supervisor2)
+
+
+def generate(client, batch, capture) -> Packet:
+    with capture(execute=True):
+        response = client.post(f"/filings/generate/{batch.pk}/")
+    packet = Packet.objects.get(batch=batch)
+    assert response["Location"] == f"/filings/{packet.pk}/"
+    return packet
+
+
+def test_a_clerk_generates_downloads_files_and_records_rulings(
+    client, clerk, approved, django_capture_on_commit_callbacks
+):
+    client.force_login(clerk)
+    assert f"#{approved.pk}" in client.get("/filings/").content.decode()
+    packet = generate(client, approved, django_capture_on_commit_callbacks)
+    packet.refresh_from_db()
+    assert packet.status == Packet.Status.READY, packet.message
+    assert Batch.objects.get(pk=approved.pk).state == Batch.State.PACKET_GENERATED
+    assert packet.counts["convictions"] == 4
+
+    response = client.get(f"/filings/{packet.pk}/download/")
+    content = b"".join(response.streaming_content)
+    assert hashlib.sha256(content).hexdigest() == packet.sha256
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        names = archive.namelist()
+        assert "motion.pdf" in names and "exhibit-a.xlsx" in names
+        for entry in packet.files:
+            assert hashlib.sha256(archive.read(entry["name"])).hexdigest() == entry["sha256"]
+    assert AuditEvent.objects.filter(action="packet.download", actor=clerk).exists()
+
+    client.post(f"/filings/{packet.pk}/file/", {"filed_on": "2026-12-01", "court_call": "Call 5"})
+    packet.refresh_from_db()
+    assert packet.status == Packet.Status.FILED and packet.court_call == "Call 5"
+    assert Batch.objects.get(pk=approved.pk).state == Batch.State.FILED
+
+    ids = list(approved.items.values_list("conviction_id", flat=True))
+    client.post(
+        f"/filings/{packet.pk}/outcomes/",
+        {"convictions": ids[:3], "ruling": "granted", "order_date": "2026-12-15"},
+    )
+    client.post(
+        f"/filings/{packet.pk}/outcomes/",
+        {"convictions": ids[3:], "ruling": "denied", "order_date": "2026-12-15"},
+    )
+    rulings = dict(CourtOutcome.objects.values_list("conviction_id", "ruling"))
+    assert rulings == {**dict.fromkeys(ids[:3], "granted"), ids[3]: "denied"}
+    assert CourtOutcome.objects.get(conviction_id=ids[0]).order_date == date(2026, 12, 15)
+
+
+def test_a_packet_is_generated_once_and_only_for_an_approved_batch(
+    client, clerk, approved, asa, django_capture_on_commit_callbacks
+):
+    client.force_login(clerk)
+    generate(client, approved, django_capture_on_commit_callbacks)
+    client.post(f"/filings/generate/{approved.pk}/")
+    assert Packet.objects.count() == 1
+    draft = Batch.objects.create(court_location="X", created_by=asa)
+    response = client.post(f"/filings/generate/{draft.pk}/", follow=True)
+    assert "Only an approved batch gets a packet." in response.content.decode()
+    assert not Packet.objects.filter(batch=draft).exists()
+
+
+def test_supervisors_see_packets_but_only_clerks_download_or_file(
+    client, clerk, supervisor, approved, django_capture_on_commit_callbacks
+):
+    client.force_login(clerk)
+    packet = generate(client, approved, django_capture_on_commit_callbacks)
+    client.force_login(supervisor)
+    assert client.get(f"/filings/{packet.pk}/").status_code == 200
+    assert client.get(f"/filings/{packet.pk}/download/").status_code == 403
+    assert client.post(f"/filings/{packet.pk}/file/", {"filed_on": "2026-12-01"}).status_code == 403
+
+
+def test_rulings_wait_until_the_packet_is_filed(
+    client, clerk, approved, django_capture_on_commit_callbacks
+):
+    client.force_login(clerk)
+    packet = generate(client, approved, django_capture_on_commit_callbacks)
+    ids = list(approved.items.values_list("conviction_id", flat=True))
+    response = client.post(
+        f"/filings/{packet.pk}/outcomes/",
+        {"convictions": ids, "ruling": "granted", "order_date": "2026-12-15"},
+        follow=True,
+    )
+    assert "once the packet is filed" in response.content.decode()
+    assert not CourtOutcome.objects.exists()
