@@ -40,6 +40,7 @@ class Command(BaseCommand):
             + ", ".join(f"{u} ({r})" for u, r in DEMO_USERS.items())
         )
         self._demo_list(User.objects.get(username="supervisor"))
+        self._demo_work()
 
     def _demo_list(self, supervisor: Any) -> None:
         """An invented ISP list, imported and evaluated (skipped when it is already there)."""
@@ -64,3 +65,49 @@ class Command(BaseCommand):
             f"Demo list {DEMO_LIST_NAME}: {isp_list.rows_total} rows, "
             f"{isp_list.get_status_display().lower()}."
         )
+
+    def _demo_work(self) -> None:
+        """Decisions, batches and a packet, so that every role has something to do at once:
+        a batch waiting for the supervisor, an approved batch and a packet for the clerk, and
+        undecided convictions for the attorney."""
+        from eligibility.models import Conviction, IspList
+        from filings.models import Packet
+        from filings.services import packet_request
+        from review import batches
+        from review.models import Batch
+        from review.services import decision_record
+
+        if Batch.objects.exists():
+            self.stdout.write("Demo batches already there.")
+            return
+        User = get_user_model()
+        asa, supervisor, clerk = (
+            User.objects.get(username=name) for name in ("asa", "supervisor", "clerk")
+        )
+        isp_list = IspList.objects.get(filename=DEMO_LIST_NAME)
+        eligible = Conviction.objects.filter(
+            isp_list=isp_list, determination="ELIGIBLE", reasons=[]
+        ).order_by("-disposition_on", "id")
+        # the three court locations with the most eligible convictions
+        counts: dict[str, int] = {}
+        for location in eligible.values_list("court_location", flat=True):
+            if location:
+                counts[location] = counts.get(location, 0) + 1
+        chosen = sorted(counts, key=lambda loc: (-counts[loc], loc))[:3]
+        for location in chosen:
+            for conviction in eligible.filter(court_location=location)[:8]:
+                decision_record(conviction=conviction, reviewer=asa, kind="confirm", version=0)
+        made = []
+        for location in chosen:
+            batch = batches.batch_create(court_location=location, user=asa)
+            batches.batch_transition(batch=batch, action="submit", user=asa)
+            made.append(batch)
+        if len(made) > 1:
+            batches.batch_transition(batch=made[1], action="approve", user=supervisor)
+        if len(made) > 2:
+            batches.batch_transition(batch=made[2], action="approve", user=supervisor)
+            packet_request(batch=made[2], user=clerk)  # runs now: tasks are eager in the demo
+        states = ", ".join(
+            f"#{b.pk} {Batch.objects.get(pk=b.pk).get_state_display().lower()}" for b in made
+        )
+        self.stdout.write(f"Demo batches: {states}; packets: {Packet.objects.count()}.")
