@@ -31,7 +31,7 @@ serve: install
 
 # A Celery worker; docker-compose runs the same target.
 worker: install
-	$(VENV)/bin/celery --app config worker --loglevel INFO --queues $${CELERY_QUEUE:-celery}
+	$(VENV)/bin/celery --app config worker --loglevel INFO --queues $${CELERY_QUEUE:-celery} $${CELERY_BEAT:+--beat}
 
 test: install
 	$(PY) -m pytest

@@ -200,6 +200,15 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = os.getenv("CELERY_QUEUE", "celery")
+CELERY_BEAT_SCHEDULE = {
+    # Personal data of expunged records must not outlive the retention period.
+    "purge-expunged": {"task": "filings.tasks.purge_expunged", "schedule": 6 * 60 * 60},
+}
+
+# Days after a granted vacatur before personal data is purged (the agencies' deadline), and days
+# an uploaded list file is kept after its import.
+RETENTION_DAYS = envint("RETENTION_DAYS", 60)
+SOURCE_RETENTION_DAYS = envint("SOURCE_RETENTION_DAYS", 30)
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
     CELERY_RESULT_BACKEND = "cache+memory://"

@@ -92,6 +92,8 @@ class IspList(models.Model):
     as_of = models.DateField()
     policy = models.ForeignKey(OfficePolicy, on_delete=models.PROTECT, related_name="lists")
     ruleset_version = models.CharField(max_length=40, blank=True)
+    # When the uploaded file was deleted (filings.purge: source files are kept a set time).
+    file_purged_at = models.DateTimeField(null=True, blank=True)
 
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.RECEIVED)
     message = models.TextField(blank=True)
@@ -179,6 +181,10 @@ class Conviction(models.Model):
     case_key = models.TextField(blank=True)
     # Rows of one person share a bucket; evaluation tasks take ranges of buckets.
     bucket = models.PositiveIntegerField()
+
+    # Set when the personal data was replaced by a tombstone after the conviction was vacated and
+    # expunged (filings.purge): counts, reason codes, dates and court location remain.
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     determination = models.CharField(max_length=12, choices=Determination.choices, blank=True)
     reasons = models.JSONField(default=list, blank=True)

@@ -36,6 +36,13 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
 
 
+def _cpu_seconds() -> float:
+    """User and system time of this process and of its finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def synthetic_convictions(count: int, seed: int) -> list[PacketConviction]:
     """``count`` ELIGIBLE convictions of a synthetic list, as a batch would hand them over."""
     from eligibility.listfiles import CANONICAL_HEADERS
@@ -103,10 +110,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     processes = args.processes or packet_processes()
     start_rss = _peak_rss_mb()
+    cpu_before = _cpu_seconds()
     with tempfile.TemporaryDirectory() as scratch:
         began = time.perf_counter()
         result = build_packet(request, args.keep or Path(scratch), processes=processes)
         seconds = time.perf_counter() - began
+    cpu = _cpu_seconds() - cpu_before
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
     counts = result.counts
@@ -121,7 +130,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     for kind, spent in result.render_seconds.items():
         print(f"  rendering {kind:8s} {spent:7.1f} s")
-    print(f"total {seconds:.1f} s (wall)")
+    # CPU seconds do not depend on what else the machine is doing; wall seconds do
+    print(f"total {seconds:.1f} s wall, {cpu:.1f} s CPU (all processes)")
     print(
         f"peak RSS: this process {_peak_rss_mb():.0f} MB (before the packet: {start_rss:.0f} MB)"
         + (f", largest rendering process {children:.0f} MB" if processes > 1 else "")

@@ -1,0 +1,151 @@
+"""After the retention period, no personal data of an expunged record remains anywhere."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.utils import timezone
+
+from accounts.models import AuditEvent
+from eligibility import services as eligibility_services
+from eligibility.models import Conviction, IspList
+from filings import services
+from filings.models import Packet
+from review import batches
+from review import services as review_services
+
+pytestmark = pytest.mark.django_db
+
+HEADER = (
+    "SID,LAST_NAME,FIRST_NAME,DATE_OF_BIRTH,COUNTY,COURT_CASE_NUMBER,COURT_LOCATION,OFFENSE_DATE,"
+    "STATUTE,OFFENSE_CLASS,DISPOSITION,DISPOSITION_DATE,SENTENCE,ADDRESS,CITY,STATE,ZIP"
+)
+PEOPLE = [
+    ("7000001", "QUIXANTHOR", "ZELDABETH", "1961-03-17", "4411 W ZYZZYVA ST"),
+    ("7000002", "VRBLOWSKI", "OCTAVIAN", "1958-11-29", "93 N PLUMQUOT AVE"),
+]
+BYSTANDER = ("7000003", "KEEPWELL", "HORTENSE", "1970-07-07", "1 MAIN ST")
+
+
+def row(sid, last, first, born, street, case):
+    return (
+        f"{sid},{last},{first},{born},COOK,{case},MUNICIPAL DISTRICT 3,2010-01-01,"
+        f"720 ILCS 550/4(b),B,GUILTY,2010-05-10,FINE $100,{street},CHICAGO,IL,60601"
+    )
+
+
+def media_files(root: Path) -> list[Path]:
+    return [path for path in root.rglob("*") if path.is_file()]
+
+
+def everything_stored() -> str:
+    """Every text and JSON value of every row of every table, as one string."""
+    chunks = []
+    for model in apps.get_models():
+        fields = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if f.get_internal_type() in {"CharField", "TextField", "JSONField", "FileField"}
+        ]
+        if fields:
+            for values in model._base_manager.values_list(*fields):
+                chunks.append(json.dumps(values, default=str))
+    return "\n".join(chunks)
+
+
+@pytest.fixture
+def granted(settings, tmp_path, asa, supervisor2, clerk, django_capture_on_commit_callbacks):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    path = tmp_path / "list.csv"
+    lines = [HEADER] + [row(*p, case=f"10C{i}") for i, p in enumerate([*PEOPLE, BYSTANDER])]
+    path.write_text("\n".join(lines) + "\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        isp_list = eligibility_services.list_store_file(
+            path=path, filename="list.csv", as_of=timezone.localdate(), user=None
+        )
+    for conviction in Conviction.objects.all():
+        review_services.decision_record(
+            conviction=conviction,
+            reviewer=asa,
+            kind="confirm",
+            version=0,
+            note=f"Spoke with {conviction.first_name} {conviction.last_name}",
+        )
+    batch = batches.batch_create(court_location="MUNICIPAL DISTRICT 3", user=asa)
+    batches.batch_transition(batch=batch, action="submit", user=asa)
+    batches.batch_transition(batch=batch, action="approve", user=supervisor2)
+    with django_capture_on_commit_callbacks(execute=True):
+        packet = services.packet_request(batch=batch, user=clerk)
+    packet.refresh_from_db()
+    services.packet_file(
+        packet=packet, user=clerk, filed_on=timezone.localdate(), court_call="Call 1"
+    )
+    long_ago = timezone.localdate() - timedelta(days=90)
+    rulings = {
+        c.pk: ("granted" if c.sid != BYSTANDER[0] else "denied", long_ago)
+        for c in Conviction.objects.all()
+    }
+    services.outcomes_record(packet=packet, user=clerk, rulings=rulings)
+    IspList.objects.filter(pk=isp_list.pk).update(uploaded_at=timezone.now() - timedelta(days=45))
+    return packet
+
+
+def test_a_purge_leaves_no_name_or_date_of_birth_of_the_expunged_anywhere(
+    granted, settings, capsys
+):
+    root = Path(settings.MEDIA_ROOT)
+    assert PEOPLE[0][1] in everything_stored()
+    assert media_files(root), "the list file and the packet are on disk before the purge"
+
+    call_command("purge_expunged")
+    assert "2 convictions purged, 0 packet files deleted, 1 uploaded list files deleted" in (
+        capsys.readouterr().out
+    )
+
+    stored = everything_stored()
+    for sid, last, first, born, street in PEOPLE:
+        for secret in (last, first, born, street, sid):
+            assert secret not in stored, secret
+            for path in media_files(root):
+                assert secret.encode() not in path.read_bytes(), (secret, path)
+    assert BYSTANDER[1] in stored, "a denied conviction keeps its data"
+    purged = Conviction.objects.filter(purged_at__isnull=False)
+    assert purged.count() == 2
+    kept = purged.first()
+    assert kept.court_location == "MUNICIPAL DISTRICT 3" and kept.determination == "ELIGIBLE"
+    assert kept.disposition_date == "2010-05-10" and kept.statute == "720 ILCS 550/4(b)"
+    assert AuditEvent.objects.filter(action="purge.convictions").count() == 1
+
+
+def test_the_packet_file_goes_once_every_conviction_in_it_is_purged(granted, settings):
+    from filings.models import CourtOutcome
+
+    CourtOutcome.objects.update(ruling="granted")
+    call_command("purge_expunged")
+    packet = Packet.objects.get()
+    assert packet.purged_at is not None and not packet.file
+    assert not media_files(Path(settings.MEDIA_ROOT))
+    call_command("purge_expunged")  # idempotent
+    assert AuditEvent.objects.filter(action="purge.packet").count() == 1
+
+
+def test_nothing_is_purged_before_the_retention_period(granted, settings):
+    settings.RETENTION_DAYS = 120
+    settings.SOURCE_RETENTION_DAYS = 60
+    call_command("purge_expunged")
+    assert not Conviction.objects.filter(purged_at__isnull=False).exists()
+    assert IspList.objects.get().file
+
+
+def test_nobody_downloads_a_purged_packet(granted, client, clerk):
+    from filings.models import CourtOutcome
+
+    CourtOutcome.objects.update(ruling="granted")
+    call_command("purge_expunged")
+    client.force_login(clerk)
+    assert client.get(f"/filings/{granted.pk}/download/").status_code == 404
