@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Exists, F, OrderBy, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -137,6 +137,29 @@ def reason_q(code: str) -> Q:
 # The queue -------------------------------------------------------------------------------------
 
 
+def court_locations() -> list[str]:
+    """Every court location of the lists, for the queue's filter. A list's rows do not change
+    once read, so each list's locations are read once (one scan) and kept in the cache."""
+    lists = IspList.objects.exclude(status=IspList.Status.FAILED).values_list(
+        "pk", "uploaded_at", "rows_parsed"
+    )
+    keys = {f"review:courts:{pk}:{at.timestamp()}:{rows}": pk for pk, at, rows in lists}
+    found = cache.get_many(list(keys))
+    for key, pk in keys.items():
+        if key not in found:
+            found[key] = sorted(
+                set(
+                    Conviction.objects.filter(isp_list_id=pk)
+                    .exclude(court_location="")
+                    .order_by()
+                    .values_list("court_location", flat=True)
+                    .distinct()
+                )
+            )
+            cache.set(key, found[key], None)
+    return sorted({name for names in found.values() for name in names})
+
+
 def queue_convictions() -> QuerySet[Conviction]:
     """Every evaluated conviction with its review, claim and current decision (one query per
     page: no N+1), newest disposition first."""
@@ -188,8 +211,11 @@ def conviction_decisions(*, conviction: Conviction) -> QuerySet[Decision]:
 def conviction_person_rows(*, conviction: Conviction) -> list[Conviction]:
     """The person's other rows in the same list, by row, with their current decision."""
     return list(
+        # A person's rows share a bucket: the (list, bucket) index finds them.
         Conviction.objects.filter(
-            isp_list_id=conviction.isp_list_id, person_key=conviction.person_key
+            isp_list_id=conviction.isp_list_id,
+            bucket=conviction.bucket,
+            person_key=conviction.person_key,
         )
         .exclude(pk=conviction.pk)
         .select_related("review__decision")

@@ -74,7 +74,9 @@ def review_claim_next(
                 rows.exclude(determination="")
                 .filter(selectors.claimable_q(cutoff))
                 .order_by(*selectors.QUEUE_ORDER)
-                .select_for_update(skip_locked=True, of=("self",))
+                # NO KEY: the lock that keeps two claims apart, and lets others insert review
+                # rows that point at these convictions meanwhile.
+                .select_for_update(skip_locked=True, of=("self",), no_key=True)
                 .values_list("pk", flat=True)[:wanted]
             )
             if not candidates:
