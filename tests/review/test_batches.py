@@ -40,9 +40,7 @@ def decided(asa):
     return first
 
 
-def test_a_batch_gathers_one_court_location_newest_first_and_only_what_is_in_no_batch(
-    decided, asa
-):
+def test_a_batch_gathers_one_court_location_newest_first_and_only_what_is_in_no_batch(decided, asa):
     assert {row["court_location"]: row["n"] for row in batches.court_locations()} == {
         "MUNICIPAL DISTRICT 1": 10,
         "MUNICIPAL DISTRICT 5": 3,
@@ -151,9 +149,7 @@ def test_a_small_office_may_relax_four_eyes(decided, asa, supervisor, settings):
     assert Batch.objects.get(pk=batch.pk).state == State.APPROVED
 
 
-def test_an_approved_batch_is_locked_until_a_supervisor_sends_it_back(
-    decided, asa, supervisor2
-):
+def test_an_approved_batch_is_locked_until_a_supervisor_sends_it_back(decided, asa, supervisor2):
     batch = batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
     batches.batch_transition(batch=batch, action="submit", user=asa)
     batches.batch_transition(batch=batch, action="approve", user=supervisor2)
