@@ -45,15 +45,17 @@ lint: install
 e2e: install chromium
 	$(PY) -m pytest -m e2e
 
-# Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
+# Debian's Chromium for the browser tests (Playwright cannot download its own browser here), and
+# the fonts the court papers are set in.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
+	@command -v chromium >/dev/null 2>&1 && fc-list | grep -qi liberation || { apt-get update -qq && apt-get install -y -qq chromium fonts-liberation fonts-dejavu-core; }
 
 # Speed and memory, written down (never asserted by tests). The pipeline part needs
 # DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis); without them it says so and skips.
 bench: install
 	$(PY) -m eligibility.bench
 	$(PY) -m eligibility.bench_pipeline
+	$(PY) -m filings.bench --convictions 1000
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

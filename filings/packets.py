@@ -165,9 +165,9 @@ def _rendered_in_order(
     if processes <= 1 or len(parts) <= 1:
         yield from map(render, parts)
         return
-    # billiard (Celery's multiprocessing) rather than the standard library's: a Celery worker
-    # process is a daemon, and the standard library refuses a daemon children. Forked, the
-    # pool's processes start with Django set up and the templates found, as here.
+    # billiard (Celery's multiprocessing) rather than the standard library's: a prefork Celery
+    # worker runs tasks in a daemon process, and the standard library refuses to start
+    # children there. Forked, the pool's processes start with Django set up, as here.
     context = billiard.get_context("fork")
     with context.Pool(min(processes, len(parts))) as pool:
         yield from pool.imap(render, parts)

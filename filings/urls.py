@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from filings import views
+from filings import report_views, views
 
 urlpatterns = [
     path("filings/", views.packet_index, name="filings"),
@@ -11,4 +11,11 @@ urlpatterns = [
     path("filings/<int:pk>/download/", views.packet_download, name="packet_download"),
     path("filings/<int:pk>/file/", views.packet_file, name="packet_file"),
     path("filings/<int:pk>/outcomes/", views.packet_outcomes, name="packet_outcomes"),
+    path("reports/", report_views.report_index, name="reports"),
+    path("reports/export.xlsx", report_views.report_export, name="report_export"),
+    path(
+        "lists/<int:pk>/referrals.xlsx",
+        report_views.referral_download,
+        name="referral_download",
+    ),
 ]

@@ -63,6 +63,12 @@ def pdf_text(data: bytes) -> str:
     return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
 
 
+def squashed(text: str) -> str:
+    """Text without any whitespace: what a narrow table cell shows, wherever it wrapped (a
+    wrapped line reads back with a space that is not in the name)."""
+    return "".join(text.split())
+
+
 def pdf_pages(data: bytes) -> list[str]:
     return [
         " ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(data)).pages
