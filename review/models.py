@@ -208,3 +208,62 @@ class BatchEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.from_state}→{self.to_state}"
+
+
+class ValidationSample(models.Model):
+    """A random sample of one list's convictions for blind review (issue 6): attorneys decide
+    each without seeing the machine's determination, and the report measures the machine against
+    them. Drawn with ``random.Random(seed)`` over the list's evaluated conviction ids in id order,
+    so that the same list and seed always give the same items."""
+
+    isp_list = models.ForeignKey(
+        "eligibility.IspList", on_delete=models.PROTECT, related_name="validation_samples"
+    )
+    size = models.PositiveIntegerField(help_text="How many convictions were asked for.")
+    seed = models.BigIntegerField()
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    drawn_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-drawn_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"validation sample #{self.pk} of list {self.isp_list_id}"
+
+
+class SampleItem(models.Model):
+    """One conviction of a validation sample and its blind outcome. Not a ``Decision``: a blind
+    outcome measures the machine; it does not decide the conviction."""
+
+    sample = models.ForeignKey(ValidationSample, on_delete=models.CASCADE, related_name="items")
+    conviction = models.ForeignKey(Conviction, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField(help_text="Order of the draw, from 1.")
+    # The machine's view when the sample was drawn: the report compares against it, so that a
+    # later re-evaluation does not move the measurement. Never shown on the blind page.
+    machine_determination = models.CharField(max_length=12, choices=Determination.choices)
+    machine_reasons = models.JSONField(default=list, blank=True)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["sample", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sample", "conviction"], name="one_item_per_conviction"
+            ),
+            models.UniqueConstraint(fields=["sample", "position"], name="one_item_per_position"),
+        ]
+        indexes = [models.Index(fields=["sample", "outcome"], name="sample_item_outcome")]
+
+    def __str__(self) -> str:
+        return f"conviction {self.conviction_id} in sample {self.sample_id}"

@@ -26,6 +26,9 @@ PAGES: dict[str, set[str]] = {
     "/review/{conviction}/": {"asa", "supervisor", "admin"},
     "/review/decisions/": {"asa", "supervisor"},
     "/review/samples/": {"supervisor"},
+    "/review/samples/{sample}/": {"supervisor"},
+    "/review/samples/{sample}/blind/": {"asa", "supervisor"},
+    "/review/samples/{sample}/report.xlsx": {"supervisor"},
     "/batches/": {"asa", "supervisor"},
     "/batches/{batch}/": {"asa", "supervisor"},
     "/filings/": {"supervisor", "clerk"},
@@ -34,6 +37,9 @@ PAGES: dict[str, set[str]] = {
     "/policy/": {"supervisor", "admin"},
     "/audit/": {"supervisor", "admin"},
     "/audit/export.xlsx": {"supervisor", "admin"},
+    "/reports/": {"supervisor", "admin"},
+    "/reports/export.xlsx": {"supervisor", "admin"},
+    "/lists/{list}/referrals.xlsx": {"supervisor", "admin"},
 }
 
 # Endpoints that only take POST: the roles that may use them.
@@ -59,6 +65,7 @@ ROUTE_OF = {
     "{conviction}": "<int:pk>",
     "{batch}": "<int:pk>",
     "{packet}": "<int:pk>",
+    "{sample}": "<int:pk>",
 }
 
 
@@ -90,7 +97,11 @@ def ids(db, settings, tmp_path, django_capture_on_commit_callbacks) -> dict[str,
     packet = Packet(batch=shipped, generated_by=maker, status=Packet.Status.READY)
     packet.file.save("packet.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18), save=False)
     packet.save()
+    from review.samples import sample_draw
+
+    sample = sample_draw(isp_list=isp_list, user=maker, size=5, seed=1)
     return {
+        "{sample}": sample.pk,
         "{packet}": packet.pk,
         "{list}": isp_list.pk,
         "{conviction}": isp_list.convictions.first().pk,

@@ -6,9 +6,9 @@ import pytest
 
 MENUS = {
     "asa": {"Review", "Batches"},
-    "supervisor": {"Lists", "Review", "Batches", "Filings", "Policy", "Audit"},
+    "supervisor": {"Lists", "Review", "Batches", "Filings", "Policy", "Reports", "Audit"},
     "clerk": {"Filings"},
-    "admin": {"Lists", "Policy", "Audit", "Users"},
+    "admin": {"Lists", "Policy", "Reports", "Audit", "Users"},
 }
 
 

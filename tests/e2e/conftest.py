@@ -66,3 +66,58 @@ def screenshot(page, name: str) -> None:
     """Keep a screenshot for the README (docs/screenshots/), taken by the tests of this commit."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def log_out(page) -> None:
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/accounts/login/**")
+
+
+def menu_labels(page) -> list[str]:
+    """The entries of the main menu, in order."""
+    return page.get_by_role("navigation", name="Main").get_by_role("link").all_inner_texts()
+
+
+def go(page, label: str) -> None:
+    """Follow an entry of the main menu."""
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=label).click()
+
+
+@pytest.fixture
+def demo_list(live_server, settings, tmp_path):
+    """A synthetic list with realistic names (the demo's generator), imported and evaluated in
+    this process (tasks are eager without the ``celery_worker`` fixture)."""
+    from datetime import date
+
+    from accounts.management.commands.load_demo import DEMO_SEED
+    from eligibility import services
+    from eligibility.models import IspList
+    from eligibility.synthetic import write_csv
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    path = write_csv(tmp_path / "demo.csv", DEMO_ROWS, seed=DEMO_SEED)
+    isp_list = services.list_store_file(
+        path=path, filename="demo.csv", as_of=date(2026, 11, 25), user=None
+    )
+    isp_list.refresh_from_db()
+    assert isp_list.status == IspList.Status.READY, isp_list.status
+    return isp_list
+
+
+DEMO_ROWS = 120
+
+
+def decide(conviction, reviewer, outcome: str = "ELIGIBLE"):
+    """Record a decision through the service, as the queue would (confirm when it agrees)."""
+    from review import services
+
+    review = getattr(conviction, "review", None)
+    kind = "confirm" if outcome == conviction.determination else "override"
+    return services.decision_record(
+        conviction=conviction,
+        reviewer=reviewer,
+        kind=kind,
+        version=review.version if review else 0,
+        outcome=outcome,
+        reason="court_file" if kind == "override" else "",
+    )

@@ -53,6 +53,4 @@ def test_a_supervisor_uploads_a_list_and_watches_it_reach_ready(page, celery_wor
     }
     assert got == want
     eligible = sum(1 for d, _ in want.values() if d == "ELIGIBLE")
-    assert page.locator("#determination-counts").inner_text().split("\n")[0].endswith(
-        str(eligible)
-    )
+    assert page.locator("#determination-counts").inner_text().split("\n")[0].endswith(str(eligible))

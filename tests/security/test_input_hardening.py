@@ -310,9 +310,43 @@ def audit_export(client, upload) -> object:
     return client.get("/audit/export.xlsx?action=user.login_failed")
 
 
+def reports_export(client, upload) -> object:
+    # The reports hold no names: each text is a race as recorded, shown as a row label.
+    rows = [
+        [*row(sid=str(n), court_case_number=f"12C{n}"), text]
+        for n, text in enumerate(EVIL.values())
+    ]
+    upload(client, "evil.csv", csv_bytes(*rows, header=[*HEADER.split(","), "RACE"]))
+    return client.get("/reports/export.xlsx")
+
+
+def referrals_export(client, upload) -> object:
+    # A dismissed charge is referred; texts that would change its determination go elsewhere.
+    cells = row(
+        last_name=EVIL["last_name"],
+        first_name=EVIL["first_name"],
+        court_case_number=EVIL["court_case_number"],
+        disposition="DISMISSED",
+    )
+    extra = [EVIL["date_of_birth"], EVIL["offense_class"], EVIL["disposition"]]
+    header = [*HEADER.split(","), "ARRESTING_AGENCY", "DCN", "MIDDLE_NAME"]
+    upload(client, "evil.csv", csv_bytes([*cells, *extra], header=header))
+    return client.get(f"/lists/{the_list().pk}/referrals.xlsx")
+
+
+def sample_export(client, upload) -> object:
+    upload(client, "evil.csv", csv_bytes(row(**EVIL)))
+    client.post("/review/samples/", {"isp_list": the_list().pk, "size": 5, "seed": 1})
+    sample = the_list().validation_samples.get()
+    return client.get(f"/review/samples/{sample.pk}/report.xlsx")
+
+
 EXPORTS = {
+    "/review/samples/<int:pk>/report.xlsx": sample_export,
     "/lists/<int:pk>/results.xlsx": results_export,
     "/audit/export.xlsx": audit_export,
+    "/reports/export.xlsx": reports_export,
+    "/lists/<int:pk>/referrals.xlsx": referrals_export,
 }
 
 

@@ -1,0 +1,154 @@
+"""Validation samples: drawing (supervisors), blind review (attorneys), the agreement report.
+
+The blind page shows the ISP record and nothing of the machine's view: no determination, reason
+code, explanation, basis or reading of the rules, for this row or the person's other rows."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from accounts.access import requires
+from accounts.audit import audit_record
+from eligibility.models import IspList
+from eligibility.rules import REASONS
+from eligibility.spreadsheets import xlsx_response
+from review import samples, selectors
+from review.models import Outcome, SampleItem, ValidationSample
+
+# The form's own values, in words that are not the machine's codes, so that the blind page's HTML
+# never holds a determination code.
+BLIND_CHOICES = (("eligible", "Eligible"), ("not_eligible", "Not eligible"))
+BLIND_OUTCOME = {"eligible": Outcome.ELIGIBLE, "not_eligible": Outcome.NOT_ELIGIBLE}
+
+
+class SampleDrawForm(forms.Form):
+    isp_list = forms.ModelChoiceField(
+        label="List",
+        queryset=IspList.objects.filter(status=IspList.Status.READY).only("id", "filename"),
+        empty_label="— choose a list —",
+    )
+    size = forms.IntegerField(
+        label="Convictions", min_value=1, max_value=samples.MAX_SIZE, initial=samples.DEFAULT_SIZE
+    )
+    seed = forms.IntegerField(
+        label="Seed",
+        required=False,
+        min_value=0,
+        max_value=2**62,
+        help_text="Optional: the same list and seed draw the same convictions.",
+    )
+
+
+class BlindDecisionForm(forms.Form):
+    item = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(
+        label="Your decision", choices=BLIND_CHOICES, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+@requires("approve_batches")
+def sample_index(request: HttpRequest) -> HttpResponse:
+    form = SampleDrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sample = samples.sample_draw(
+                isp_list=form.cleaned_data["isp_list"],
+                size=form.cleaned_data["size"],
+                seed=form.cleaned_data["seed"],
+                user=request.user,
+            )
+        except samples.SampleRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request, f"Sample #{sample.pk} drawn (seed {sample.seed}): ready for blind review."
+            )
+            return redirect("sample_report", pk=sample.pk)
+    context = {"form": form, "samples": samples.samples_with_counts()}
+    return render(request, "review/sample_index.html", context)
+
+
+@requires("review_convictions")
+def sample_blind(request: HttpRequest, pk: int) -> HttpResponse:
+    """The next undecided item of the sample, blind; a POST records one item's outcome."""
+    sample = get_object_or_404(ValidationSample, pk=pk)
+    if request.method == "POST":
+        form = BlindDecisionForm(request.POST)
+        if form.is_valid():
+            item = get_object_or_404(SampleItem, sample=sample, pk=form.cleaned_data["item"])
+            try:
+                samples.blind_decision_record(
+                    item=item,
+                    reviewer=request.user,
+                    outcome=BLIND_OUTCOME[form.cleaned_data["outcome"]],
+                    note=form.cleaned_data["note"],
+                )
+            except samples.SampleRefused as refused:
+                messages.error(request, str(refused))
+            else:
+                messages.success(request, f"Recorded item {item.position} of the sample.")
+        else:
+            messages.error(request, "Choose eligible or not eligible: nothing was saved.")
+        return redirect("sample_blind", pk=pk)
+    item = samples.next_blind_item(sample=sample, reviewer=request.user)
+    context: dict[str, object] = {
+        "sample": sample,
+        "item": item,
+        "pending": sample.items.filter(outcome="").count(),
+    }
+    if item is not None:
+        conviction = item.conviction
+        audit_record(
+            action="conviction.view",
+            request=request,
+            obj=conviction,
+            detail={"blind_sample": sample.pk},
+        )
+        context.update(
+            c=conviction,
+            others=selectors.conviction_person_rows(conviction=conviction),
+            form=BlindDecisionForm(initial={"item": item.pk}),
+        )
+    return render(request, "review/sample_blind.html", context)
+
+
+@requires("approve_batches")
+def sample_report(request: HttpRequest, pk: int) -> HttpResponse:
+    sample = get_object_or_404(
+        ValidationSample.objects.select_related("isp_list", "drawn_by"), pk=pk
+    )
+    report = samples.sample_report(sample)
+    disagreements = [
+        (item, [(code, REASONS.get(code)) for code in item.machine_reasons])
+        for item in report.disagreements
+    ]
+    interval = report.interval
+    context = {
+        "sample": sample,
+        "report": report,
+        "rate": None if report.agreement is None else f"{report.agreement:.1%}",
+        "interval": None if interval is None else f"{interval[0]:.1%} to {interval[1]:.1%}",
+        "disagreements": disagreements,
+        "blind_choices": [label for _, label in BLIND_CHOICES],
+        "z": samples.Z95,
+    }
+    return render(request, "review/sample_report.html", context)
+
+
+@requires("approve_batches")
+def sample_export(request: HttpRequest, pk: int) -> HttpResponse:
+    sample = get_object_or_404(ValidationSample, pk=pk)
+    audit_record(action="sample.export", request=request, obj=sample)
+    return xlsx_response(
+        filename=f"validation-sample-{sample.pk}-{timezone.localdate():%Y-%m-%d}.xlsx",
+        title=f"Sample {sample.pk}",
+        header=samples.EXPORT_HEADER,
+        rows=samples.export_rows(sample),
+    )

@@ -1,0 +1,117 @@
+"""Journey 4: a clerk generates the packet of an approved batch (a real Celery worker builds it),
+downloads it through the browser and opens the zip, marks it filed and records the rulings."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import time
+import zipfile
+
+import pytest
+from playwright.sync_api import expect
+
+from filings.models import CourtOutcome, Packet
+from review import batches
+from review.models import Batch
+
+from ..review.conftest import make_list
+from .conftest import decide, go, log_in, screenshot
+
+# Numbered from 1 (list #1, batch #1, packet #1), as in the README's screenshots.
+pytestmark = pytest.mark.django_db(transaction=True, reset_sequences=True)
+
+COURT = "MUNICIPAL DISTRICT 3"
+
+
+@pytest.fixture
+def approved(asa, supervisor2) -> Batch:
+    isp_list = make_list(5, court=COURT, name="NAKAMURA")
+    for conviction in isp_list.convictions.all():
+        decide(conviction, asa)
+    batch = batches.batch_create(court_location=COURT, user=asa)
+    batches.batch_transition(batch=batch, action="submit", user=asa)
+    return batches.batch_transition(batch=batch, action="approve", user=supervisor2)
+
+
+@pytest.mark.worker
+def test_a_clerk_generates_downloads_opens_files_and_records_rulings(
+    page, celery_worker, clerk, approved, tmp_path
+):
+    log_in(page, "clerk")
+    go(page, "Filings")
+    waiting = page.locator("#waiting-batches")
+    expect(waiting).to_contain_text(f"#{approved.pk}")
+    waiting.get_by_role("button", name="Generate the packet").click()
+    page.wait_for_url("**/filings/*/")
+    expect(page.locator(".messages")).to_contain_text(
+        f"Generating the packet of batch #{approved.pk}"
+    )
+
+    # The worker builds it; the page says so once it is ready (reloaded, bounded).
+    status = page.locator("#packet-status")
+    deadline = time.monotonic() + 90
+    while "generating" in (status.get_attribute("class") or "") and time.monotonic() < deadline:
+        time.sleep(0.5)
+        page.reload()
+    expect(status).to_have_class("status ready")
+    expect(status).to_have_text("Ready to file")
+    expect(page.locator("#manifest")).to_contain_text("motion.pdf")
+    screenshot(page, "packet")
+    packet = Packet.objects.get(batch=approved)
+    assert Batch.objects.get(pk=approved.pk).state == Batch.State.PACKET_GENERATED
+
+    # Download through the browser, then open the zip.
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download the packet (.zip)").click()
+    download = info.value
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    assert path.suffix == ".zip"
+    data = path.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == packet.sha256
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        assert {"motion.pdf", "exhibit-a.xlsx", "manifest.csv"} <= set(names), names
+        assert archive.read("motion.pdf").startswith(b"%PDF")
+        rows = list(csv.reader(io.StringIO(archive.read("manifest.csv").decode("utf-8"))))
+        listed = {name: (int(size), sha) for name, size, sha in rows[1:]}
+        assert set(listed) == set(names) - {"manifest.csv"}, "every other file, listed once"
+        for name, (size, sha) in listed.items():
+            member = archive.read(name)
+            assert (len(member), hashlib.sha256(member).hexdigest()) == (size, sha), name
+            expect(page.locator("#manifest")).to_contain_text(sha)
+    assert {f["name"]: f["sha256"] for f in packet.files if f["name"] in listed} == {
+        name: sha for name, (_, sha) in listed.items()
+    }
+
+    # Mark it filed.
+    page.get_by_label("Filed on").fill("2026-12-01")
+    page.get_by_label("Court call").fill("Courtroom 1102, call 5")
+    page.get_by_role("button", name="Mark filed").click()
+    expect(page.locator(".messages")).to_contain_text("Marked filed.")
+    expect(status).to_have_text("Filed")
+    assert Batch.objects.get(pk=approved.pk).state == Batch.State.FILED
+
+    # Record the rulings: four granted, one denied.
+    boxes = page.locator("#packet-items tbody input[name=convictions]")
+    expect(boxes).to_have_count(5)
+    for i in range(4):
+        boxes.nth(i).check()
+    page.get_by_label("Ruling for the ticked convictions").select_option("granted")
+    page.get_by_label("Order date").fill("2026-12-15")
+    page.get_by_role("button", name="Record the ruling").click()
+    expect(page.locator(".messages")).to_contain_text("Recorded the ruling for 4 conviction(s).")
+    page.locator("#packet-items tbody input[name=convictions]").nth(4).check()
+    page.get_by_label("Ruling for the ticked convictions").select_option("denied")
+    page.get_by_label("Order date").fill("2026-12-15")
+    page.get_by_role("button", name="Record the ruling").click()
+    expect(page.locator(".messages")).to_contain_text("Recorded the ruling for 1 conviction(s).")
+    expect(page.locator("#packet-items")).to_contain_text(
+        "Granted: vacated and expunged (Dec 15, 2026)"
+    )
+    expect(page.locator("#packet-items")).to_contain_text("Denied (Dec 15, 2026)")
+    screenshot(page, "packet-filed-rulings")
+    rulings = sorted(CourtOutcome.objects.values_list("ruling", flat=True))
+    assert rulings == ["denied", "granted", "granted", "granted", "granted"]
