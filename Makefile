@@ -56,6 +56,8 @@ bench: install
 	$(PY) -m eligibility.bench
 	$(PY) -m eligibility.bench_pipeline
 	$(PY) -m filings.bench --convictions 1000
+	@if [ -n "$$DATABASE_URL" ]; then $(PY) -m review.bench --rows 1000000; \
+	else echo "review.bench: set DATABASE_URL (PostgreSQL) to time the review pages"; fi
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache
