@@ -1,7 +1,9 @@
 """Purging personal data once a record is vacated and expunged (issue 8; CJIS: expunged records
 must not live on in our database).
 
-* A conviction whose vacatur was granted more than ``RETENTION_DAYS`` ago keeps a tombstone:
+* A conviction whose vacatur was granted more than ``RETENTION_DAYS`` ago keeps a tombstone
+  (the person key of every row of that person becomes a random token, so reports still count
+  people once):
   its counts, reason codes, determination, dates (but the date of birth), statute, class,
   court location, sex and race (for the equity report, aggregated only). Its name, date of birth,
   SID, DCN, case number, address, the raw cells and attorneys' free-text notes are erased.
@@ -15,6 +17,7 @@ Every purge writes an audit record (counts and ids, never the erased data).
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -66,6 +69,25 @@ def source_retention_days() -> int:
     return int(getattr(settings, "SOURCE_RETENTION_DAYS", 30))
 
 
+TOKEN_PREFIX = "T|"
+
+
+def _pseudonymise_people(ids: list[int]) -> None:
+    """Replace the person key (names and date of birth, or the SID) of every row of the people
+    being purged, in their list, by one random token: reports still count each person once, and
+    nothing in the key identifies anyone."""
+    people = (
+        Conviction.objects.filter(pk__in=ids)
+        .exclude(person_key__startswith=TOKEN_PREFIX)
+        .values_list("isp_list_id", "bucket", "person_key")
+        .distinct()
+    )
+    for list_id, bucket, key in people:
+        Conviction.objects.filter(isp_list_id=list_id, bucket=bucket, person_key=key).update(
+            person_key=f"{TOKEN_PREFIX}{uuid.uuid4().hex}"
+        )
+
+
 def purge_expunged(*, now: datetime | None = None, actor: Any = None) -> PurgeReport:
     """Purge what the retention rules say is due (idempotent; safe to run at any time)."""
     now = now or timezone.now()
@@ -79,12 +101,12 @@ def purge_expunged(*, now: datetime | None = None, actor: Any = None) -> PurgeRe
     with transaction.atomic():
         ids = list(due.select_for_update(of=("self",)).values_list("id", flat=True))
         if ids:
+            _pseudonymise_people(ids)
             erased: dict[str, Any] = dict.fromkeys(ERASED_TEXT, "")
             Conviction.objects.filter(pk__in=ids).update(
                 **erased,
                 raw={},
                 other={},
-                person_key="",
                 unreadable=[],
                 purged_at=now,
             )

@@ -19,11 +19,9 @@ Definitions (the page and the findings export print ``DEFINITIONS``):
 * A person *helped* has at least one relieved row; *no cannabis conviction left* means helped and
   no cannabis conviction of theirs remains on the list; *no conviction left* means helped and no
   conviction of theirs remains on the list.
-* Purged rows (tombstones, ``filings.purge``) keep no person key. They are always granted rows, so
-  they never make a conviction "remain"; a tombstone is counted with the person still on the list
-  who has the same list, bucket (a 1-in-1024 hash of the person key, kept by the tombstone), sex
-  and race, and otherwise as a person of its own, one per (list, bucket, sex, race). A purge
-  therefore leaves every count unchanged unless two people of one list share all four.
+* Purged rows (tombstones, ``filings.purge``) are always granted rows, so they never make a
+  conviction "remain". The purge gives all rows of the person one random token as person key, so
+  the person is counted once, with the same flags, before and after: counts do not change.
 * Equity cells from 1 to 9 are shown as "<10"; a second cell of the same row or column (the next
   smallest) is also suppressed so that a suppressed value cannot be recovered from the totals.
 """
@@ -92,9 +90,9 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
     ("Race, sex", "As recorded by the Illinois State Police on the row."),
     (
         "Purged rows",
-        "Granted rows whose personal data was erased after retention. They count "
-        "with the person of the same list, hash bucket, sex and race still on the list, else as "
-        "one person per list, bucket, sex and race: a purge leaves the counts unchanged.",
+        "Granted rows whose personal data was erased after retention. The person's rows keep a "
+        "random token in place of their key, so each person is still counted once: a purge "
+        "leaves the counts unchanged.",
     ),
     (
         "Suppression",
@@ -225,7 +223,6 @@ def _person_groups(rows: QuerySet[Conviction], by: Iterable[str]) -> QuerySet[An
             first=Min(Case(When(_relieved(), then=first_relieved), default=None)),
             race_of=Max("race"),
             sex_of=Max("sex"),
-            bucket_of=Max("bucket"),
         )
         .order_by()
     )
@@ -260,12 +257,11 @@ class Person:
 
 
 def people(scope: Scope) -> list[Person]:
-    """Every person of the scope with the flags the impact and equity tables count."""
-    rows = scope.rows()
-    found: list[Person] = []
-    by_tombstone_key: dict[tuple[Any, ...], Person] = {}
-    for group in _person_groups(rows.filter(purged_at__isnull=True), ("isp_list_id", "person_key")):
-        person = Person(
+    """Every person of the scope with the flags the impact and equity tables count. A purge
+    replaces a person's key by the same random token on all their rows (``filings.purge``), so
+    grouping by (list, person key) counts each person once before and after a purge."""
+    return [
+        Person(
             race=group["race_of"] or "",
             sex=group["sex_of"] or "",
             helped=bool(group["helped"]),
@@ -273,30 +269,8 @@ def people(scope: Scope) -> list[Person]:
             conviction_left=bool(group["conviction_left"]),
             first=group["first"],
         )
-        found.append(person)
-        key = (group["isp_list_id"], group["bucket_of"], person.sex, person.race)
-        by_tombstone_key.setdefault(key, person)
-    tombstones = rows.filter(purged_at__isnull=False)
-    for group in _person_groups(tombstones, ("isp_list_id", "bucket", "sex", "race")):
-        key = (group["isp_list_id"], group["bucket"], group["sex"], group["race"])
-        person = by_tombstone_key.get(key)
-        if person is None:
-            person = Person(
-                race=group["race"],
-                sex=group["sex"],
-                helped=False,
-                cannabis_left=False,
-                conviction_left=False,
-                first=None,
-            )
-            found.append(person)
-            by_tombstone_key[key] = person
-        person.helped = person.helped or bool(group["helped"])
-        person.cannabis_left = person.cannabis_left or bool(group["cannabis_left"])
-        person.conviction_left = person.conviction_left or bool(group["conviction_left"])
-        if group["first"] and (person.first is None or group["first"] < person.first):
-            person.first = group["first"]
-    return found
+        for group in _person_groups(scope.rows(), ("isp_list_id", "person_key"))
+    ]
 
 
 # The funnel --------------------------------------------------------------------------------------
