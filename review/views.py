@@ -296,7 +296,7 @@ def _decided_message(decision: Decision, conviction: Conviction) -> str:
     )
 
 
-# Pages of later issues ---------------------------------------------------------------------------
+# Batches -----------------------------------------------------------------------------------------
 
 
 @requires("submit_batches", "approve_batches")
@@ -377,8 +377,3 @@ def batch_remove(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"{removed} conviction(s) taken out of the batch.")
     return redirect("batch_detail", pk=pk)
-
-
-@requires("approve_batches")
-def sample_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "review/sample_index.html")
