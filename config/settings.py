@@ -186,6 +186,10 @@ LIST_UPLOAD_MAX_BYTES = envint("LIST_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
 LIST_MAX_EXPANDED_BYTES = envint("LIST_MAX_EXPANDED_BYTES", 2 * 1024 * 1024 * 1024)
 LIST_STORE_BATCH_ROWS = envint("LIST_STORE_BATCH_ROWS", 5000)
 EVALUATION_CHUNK_ROWS = envint("EVALUATION_CHUNK_ROWS", 20000)
+# Review: how long a claim on a conviction holds; whether the supervisor who approves a batch
+# must have decided none of its convictions (four eyes; a small office may turn it off).
+REVIEW_CLAIM_HOURS = envint("REVIEW_CLAIM_HOURS", 8)
+BATCH_FOUR_EYES = envbool("BATCH_FOUR_EYES", "True")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Celery: with no broker configured, tasks run eagerly in the calling process.
