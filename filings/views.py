@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -53,7 +54,10 @@ def packet_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("handle_packets")
 def packet_download(request: HttpRequest, pk: int) -> HttpResponse:
-    packet = get_object_or_404(Packet, pk=pk)
+    packet = get_object_or_404(Packet.objects.select_related("batch"), pk=pk)
+    if packet.batch.state not in {Batch.State.PACKET_GENERATED, Batch.State.FILED}:
+        # e.g. a supervisor sent the batch back after the packet was made: not approved now
+        raise PermissionDenied
     if packet.status not in {Packet.Status.READY, Packet.Status.FILED} or not packet.file:
         raise Http404("This packet has no file to download.")
     if packet.purged_at is not None:

@@ -118,3 +118,18 @@ def test_rulings_wait_until_the_packet_is_filed(
     )
     assert "once the packet is filed" in response.content.decode()
     assert not CourtOutcome.objects.exists()
+
+
+def test_nobody_downloads_the_packet_of_a_batch_that_is_no_longer_approved(
+    client, clerk, supervisor2, approved, django_capture_on_commit_callbacks
+):
+    client.force_login(clerk)
+    packet = generate(client, approved, django_capture_on_commit_callbacks)
+    assert client.get(f"/filings/{packet.pk}/download/").status_code == 200
+    batches.batch_transition(
+        batch=Batch.objects.get(pk=approved.pk),
+        action="send_back",
+        user=supervisor2,
+        comment="A decision must change",
+    )
+    assert client.get(f"/filings/{packet.pk}/download/").status_code == 403
