@@ -92,31 +92,3 @@ def list_unreadable_fields(*, isp_list: IspList, limit: int = 200) -> dict[str, 
             if len(entry["rows"]) < limit:
                 entry["rows"].append({"id": pk, "row": number, "text": texts.get(field, "")})
     return dict(sorted(report.items()))
-
-
-def conviction_with_list(*, pk: int) -> Conviction:
-    return Conviction.objects.select_related("isp_list", "isp_list__policy").get(pk=pk)
-
-
-def conviction_person_rows(*, conviction: Conviction) -> QuerySet[Conviction]:
-    """The person's other rows in the same list (same case first, then by row)."""
-    return (
-        Conviction.objects.filter(
-            # the bucket (derived from the person key) is what the index serves
-            isp_list_id=conviction.isp_list_id,
-            bucket=conviction.bucket,
-            person_key=conviction.person_key,
-        )
-        .exclude(pk=conviction.pk)
-        .only(
-            "id",
-            "row_number",
-            "court_case_number",
-            "case_key",
-            "statute",
-            "disposition",
-            "disposition_date",
-            "determination",
-        )
-        .order_by("row_number")
-    )
