@@ -12,8 +12,6 @@ import re
 from datetime import date
 from functools import lru_cache
 
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_US_SLASH = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _US_DASH = re.compile(r"(\d{2})-(\d{2})-(\d{4})")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _DAY_MON_YEAR = re.compile(r"(\d{1,2})-([A-Z]{3})-(\d{2}|\d{4})")
@@ -41,26 +39,47 @@ def _make(year: int, month: int, day: int) -> date | None:
 def read_date(text: str) -> date | None:
     """Read a date cell in any accepted format (R1, R10, R17-R19); ``None`` when unreadable.
 
-    Never raises.
+    Never raises. Cached: a list repeats its dates (the engine keeps its own cache per list,
+    see ``parse_date``).
     """
+    return parse_date(text)
+
+
+def parse_date(text: str) -> date | None:
+    """``read_date`` without its cache."""
     # A time part ("10/18/2000 12:00:00 AM") follows the first space and is ignored.
     head = text.strip().split(" ", 1)[0].upper()
     if not head or not head.isascii():
         return None
-    if match := _ISO.fullmatch(head):
-        return _make(int(match[1]), int(match[2]), int(match[3]))
-    if match := _US_SLASH.fullmatch(head):
-        return _make(int(match[3]), int(match[1]), int(match[2]))
+    # The commonest forms first, without a regular expression: YYYY-MM-DD and M/D/YYYY.
+    if len(head) == 10 and head[4] == "-" and head[7] == "-":
+        year, month, day = head[:4], head[5:7], head[8:]
+        if year.isdigit() and month.isdigit() and day.isdigit():
+            return _make(int(year), int(month), int(day))
+        return None
+    if "/" in head:
+        parts = head.split("/")
+        if (
+            len(parts) == 3
+            and 1 <= len(parts[0]) <= 2
+            and 1 <= len(parts[1]) <= 2
+            and len(parts[2]) == 4
+            and parts[0].isdigit()
+            and parts[1].isdigit()
+            and parts[2].isdigit()
+        ):
+            return _make(int(parts[2]), int(parts[0]), int(parts[1]))
+        return None
     if match := _US_DASH.fullmatch(head):
         return _make(int(match[3]), int(match[1]), int(match[2]))
     if match := _COMPACT.fullmatch(head):
         return _make(int(match[1]), int(match[2]), int(match[3]))
     if match := _DAY_MON_YEAR.fullmatch(head):
-        month = _MONTHS.get(match[2])
-        if month is None:
+        month_number = _MONTHS.get(match[2])
+        if month_number is None:
             return None
-        year = int(match[3])
+        year_number = int(match[3])
         if len(match[3]) == 2:
-            year += 2000 if year < _PIVOT else 1900
-        return _make(year, month, int(match[1]))
+            year_number += 2000 if year_number < _PIVOT else 1900
+        return _make(year_number, month_number, int(match[1]))
     return None

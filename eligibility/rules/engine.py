@@ -8,12 +8,13 @@ repeats (statutes, dispositions, counties, dates) is read once per distinct text
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from eligibility.rules.amounts import SubsectionRange, amount_from_description, subsection_range
 from eligibility.rules.classes import (
@@ -22,7 +23,7 @@ from eligibility.rules.classes import (
     OffenseClass,
     read_offense_class,
 )
-from eligibility.rules.dates import read_date
+from eligibility.rules.dates import parse_date, read_date
 from eligibility.rules.dispositions import read_disposition
 from eligibility.rules.reasons import REASONS
 from eligibility.rules.records import (
@@ -44,6 +45,7 @@ RULESET_VERSION: Final = "2026.11.1"
 CRTA_EFFECTIVE: Final = date(2019, 6, 25)
 ADULT_AGE: Final = 18
 
+_T = TypeVar("_T")
 _NOT_ALNUM_RE = re.compile(r"[^A-Z0-9]")
 
 # What an associated row does to a section 4/5 row (R14, R15, R16, R21), and where the
@@ -184,6 +186,22 @@ _DISPOSITION_CODES: Final[dict[str, str | None]] = {
 }
 
 
+class _Memo(dict[str, _T]):
+    """What one list's texts read as, each text read once: ``memo[text]``.
+
+    A list repeats its dates and case numbers; the shared caches of ``read_date`` and
+    ``case_key`` are too small for a million rows', and a dict lookup is the cheapest there is.
+    """
+
+    def __init__(self, read: Callable[[str], _T]) -> None:
+        super().__init__()
+        self.read = read
+
+    def __missing__(self, text: str) -> _T:
+        value = self[text] = self.read(text)
+        return value
+
+
 class _Run:
     """One call of ``evaluate``: the policy, the as-of date, and what its results share.
 
@@ -195,6 +213,8 @@ class _Run:
         self.policy = policy
         self.as_of = as_of
         self.county = normalise_county(policy.county)
+        self.max_grams = policy.max_grams
+        self.recent_sentence_days = policy.recent_sentence_days
         self.outcomes: dict[str, Determination] = {
             code: reason.outcome for code, reason in REASONS.items()
         }
@@ -206,26 +226,28 @@ class _Run:
             NOT_ELIGIBLE if policy.section5_misdemeanor == "not_eligible" else NEEDS_REVIEW
         )
         self._reason_sets: dict[tuple[str, ...], tuple[Determination, frozenset[str]]] = {}
-        self._statutes: dict[str, _StatuteFacts] = {}
-        self._dispositions: dict[str, tuple[str | None, bool, str]] = {}
+        self.statutes: dict[str, _StatuteFacts] = {}
+        self.dispositions: dict[str, tuple[str | None, bool, str]] = {}
         self._counties: dict[str, bool] = {}
         self._bases: dict[tuple[Any, ...], str] = {}
         self._class_rules: dict[tuple[Any, ...], tuple[tuple[str, ...], str | None]] = {}
         self._copy_keys: dict[Statute | str, int] = {}
+        self.dates: _Memo[date | None] = _Memo(parse_date)
+        self.case_keys: _Memo[str] = _Memo(case_key)
 
     def statute(self, text: str) -> _StatuteFacts:
-        facts = self._statutes.get(text)
+        facts = self.statutes.get(text)
         if facts is None:
-            facts = self._statutes[text] = _statute_facts(text, self._copy_keys)
+            facts = self.statutes[text] = _statute_facts(text, self._copy_keys)
         return facts
 
     def disposition(self, text: str) -> tuple[str | None, bool, str]:
         """R7-R9's code, whether it is a conviction, and R20's comparison text."""
-        known = self._dispositions.get(text)
+        known = self.dispositions.get(text)
         if known is None:
             kind = read_disposition(text)
             known = (_DISPOSITION_CODES[kind], kind == "conviction", collapse(text))
-            self._dispositions[text] = known
+            self.dispositions[text] = known
         return known
 
     def determination(self, codes: tuple[str, ...]) -> tuple[Determination, frozenset[str]]:
@@ -265,9 +287,10 @@ class _Run:
     ) -> Result:
         """Every rule of section 6 on one row; its associated rows' triggers are already found."""
         disposition_code, convicted, _ = disposition
-        birth = read_date(record.date_of_birth)
-        disposition_date = read_date(record.disposition_date)
-        offense_date = read_date(record.offense_date) or read_date(record.arrest_date)
+        dates = self.dates
+        birth = dates[record.date_of_birth]
+        disposition_date = dates[record.disposition_date]
+        offense_date = dates[record.offense_date] or dates[record.arrest_date]
         recorded_class = read_offense_class(record.offense_class)
         codes: list[str] = []
         add = codes.append
@@ -332,10 +355,11 @@ class _Run:
                 amount = amount_from_description(record.offense_description)
                 details["amount_source"] = "offense description" if amount is not None else None
             details["amount_grams"] = amount
-            if self.policy.max_grams is not None:
+            max_grams = self.max_grams
+            if max_grams is not None:
                 if amount is None:
                     add("AMOUNT_UNKNOWN")
-                elif amount >= self.policy.max_grams:
+                elif amount >= max_grams:
                     add("OVER_PROGRAM_AMOUNT")
             # R14, R15, R16, R21
             if triggers:
@@ -358,7 +382,7 @@ class _Run:
                     details["sentence_end"] = _iso(end)
                     if end > self.as_of:
                         add("SENTENCE_NOT_COMPLETE")
-                elif (self.as_of - disposition_date).days < self.policy.recent_sentence_days:
+                elif (self.as_of - disposition_date).days < self.recent_sentence_days:
                     add("SENTENCE_STATUS_UNKNOWN")
             # R19: age in whole years; a birthday not yet reached that year does not count.
             if birth is not None and offense_date is not None:
@@ -368,7 +392,8 @@ class _Run:
                 if age < ADULT_AGE:
                     add("JUVENILE_AT_OFFENSE")
 
-        determination, reasons = self.determination(tuple(codes))
+        reason_key = tuple(codes)
+        determination, reasons = self._reason_sets.get(reason_key) or self.determination(reason_key)
         if determination == ELIGIBLE and statute is not None:
             details["basis"] = self.basis(
                 statute, details["effective_class"], details["amount_grams"], table
@@ -486,23 +511,21 @@ def _judge_person(
     records: Sequence[Record], indices: list[int], run: _Run, results: list[Result | None]
 ) -> None:
     """Judge the rows of one person: R14-R16 and R21 (associated rows), R20 (duplicates)."""
-    members = [records[index] for index in indices]
-    facts: list[_StatuteFacts] = []
-    dispositions: list[tuple[str | None, bool, str]] = []
-    case_keys: list[str] = []
+    statutes, dispositions, case_keys = run.statutes, run.dispositions, run.case_keys
+    rows: list[tuple[int, Record, _StatuteFacts, tuple[str | None, bool, str], str]] = []
     # A case's (or a DCN's) triggers are found once and shared by its section 4/5 rows. A
     # trigger row is never a section 4/5 row, so no row is its own trigger.
     by_case: dict[str, Triggers] = {}
     by_dcn: dict[str, Triggers] = {}
     any_cca = False
-    for record in members:
-        fact = run.statute(record.statute)
-        disposition = run.disposition(record.disposition)
-        key = case_key(record.court_case_number)
-        facts.append(fact)
-        dispositions.append(disposition)
-        case_keys.append(key)
-        any_cca = any_cca or fact.cca
+    for index in indices:
+        record = records[index]
+        fact = statutes.get(record.statute) or run.statute(record.statute)
+        disposition = dispositions.get(record.disposition) or run.disposition(record.disposition)
+        key = case_keys[record.court_case_number]
+        rows.append((index, record, fact, disposition, key))
+        if fact.cca:
+            any_cca = True
         for code in fact.triggers_convicted if disposition[1] else fact.triggers_otherwise:
             if key:
                 by_case.setdefault(key, {}).setdefault(code, []).append(record.row)
@@ -511,11 +534,12 @@ def _judge_person(
     if not any_cca:
         by_case = by_dcn = {}
 
-    first_copies: dict[tuple[Any, ...], int] = {}  # where each row's first copy is
+    dates = run.dates
+    first_copies: dict[tuple[Any, ...], int] = {}  # the row number of each row's first copy
     merged: dict[tuple[str, str], Triggers] = {}  # one merge per (case, DCN), not per row
-    for position, record in enumerate(members):
-        fact, disposition, key = facts[position], dispositions[position], case_keys[position]
-        disposition_date = read_date(record.disposition_date)
+    judge = run.judge
+    for index, record, fact, disposition, key in rows:
+        disposition_date = dates[record.disposition_date]
         first = first_copies.setdefault(
             (
                 key,
@@ -523,7 +547,7 @@ def _judge_person(
                 disposition[2],
                 disposition_date if disposition_date is not None else record.disposition_date,
             ),
-            position,
+            record.row,
         )
         triggers: Triggers | None = None
         if fact.cca and (by_case or by_dcn):
@@ -536,12 +560,8 @@ def _judge_person(
                     triggers = merged[merge_key] = _merge(from_case, from_dcn)
             else:
                 triggers = from_case or from_dcn
-        results[indices[position]] = run.judge(
-            record,
-            fact,
-            disposition,
-            triggers,
-            members[first].row if first != position else None,
+        results[index] = judge(
+            record, fact, disposition, triggers, first if first != record.row else None
         )
 
 
@@ -550,11 +570,23 @@ def evaluate(records: Sequence[Record], policy: Policy, as_of: date) -> list[Res
 
     Rows are grouped by person key (section 3) once; a person with one row is judged alone.
     """
+    # The engine makes millions of small objects and no reference cycles: the cyclic garbage
+    # collector would only walk them again and again (a third of the time on a million rows).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _evaluate(records, policy, as_of)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _evaluate(records: Sequence[Record], policy: Policy, as_of: date) -> list[Result]:
     run = _Run(policy, as_of)
     # A person's single row is kept as an int; a list is made only for a second row.
     people: dict[Any, int | list[int]] = {}
     for index, record in enumerate(records):
-        key = person_key(record)
+        key = record.sid or person_key(record)
         seen = people.get(key)
         if seen is None:
             people[key] = index
@@ -564,11 +596,16 @@ def evaluate(records: Sequence[Record], policy: Policy, as_of: date) -> list[Res
             seen.append(index)
 
     results: list[Result | None] = [None] * len(records)
+    statutes, dispositions, judge = run.statutes, run.dispositions, run.judge
     for group in people.values():
         if isinstance(group, int):
             record = records[group]
-            results[group] = run.judge(
-                record, run.statute(record.statute), run.disposition(record.disposition), None, None
+            results[group] = judge(
+                record,
+                statutes.get(record.statute) or run.statute(record.statute),
+                dispositions.get(record.disposition) or run.disposition(record.disposition),
+                None,
+                None,
             )
         else:
             _judge_person(records, group, run, results)

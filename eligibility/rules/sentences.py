@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Final, Literal
@@ -69,6 +69,15 @@ class Sentence:
     """A readable sentence: its terms (none when only financial or done at sentencing)."""
 
     terms: tuple[Term, ...]
+    # The longest term in days and in months (0 when none): the only terms that can end last.
+    longest_days: int = field(init=False, compare=False, repr=False)
+    longest_months: int = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        days = [term.count for term in self.terms if term.unit == "day"]
+        months = [term.count for term in self.terms if term.unit == "month"]
+        object.__setattr__(self, "longest_days", max(days, default=0))
+        object.__setattr__(self, "longest_months", max(months, default=0))
 
     def end(self, disposition_date: date) -> date:
         """When the non-financial sentence ends (R17): the disposition date plus the longest term.
@@ -76,7 +85,12 @@ class Sentence:
         Months are calendar months, clamped to the month's last day; an end past the calendar's
         last day reads as that day.
         """
-        return max((_add(disposition_date, term) for term in self.terms), default=disposition_date)
+        end = disposition_date
+        if self.longest_days:
+            end = _add(disposition_date, Term(self.longest_days, "day"))
+        if self.longest_months:
+            end = max(end, _add(disposition_date, Term(self.longest_months, "month")))
+        return end
 
 
 def _add(start: date, term: Term) -> date:
@@ -89,8 +103,10 @@ def _add(start: date, term: Term) -> date:
     year, month = divmod(months, 12)
     if year > date.max.year:
         return date.max
-    day = min(start.day, calendar.monthrange(year, month + 1)[1])
-    return date(year, month + 1, day)
+    month += 1
+    if start.day <= 28:
+        return date(year, month, start.day)
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def _term(part: str) -> Term | None:
