@@ -35,7 +35,7 @@ from eligibility.rules.records import (
     Record,
     Result,
 )
-from eligibility.rules.sentences import Sentence, read_sentence
+from eligibility.rules.sentences import read_sentence
 from eligibility.rules.statutes import Statute, parse_statute
 from eligibility.rules.violent import violence_kind
 
@@ -378,8 +378,8 @@ class _Run:
             if convicted and disposition_date is not None:
                 sentence = read_sentence(record.sentence)
                 if sentence is not None:
-                    end = _sentence_end(sentence, disposition_date)
-                    details["sentence_end"] = _iso(end)
+                    end = sentence.end(disposition_date)
+                    details["sentence_end"] = end.isoformat()
                     if end > self.as_of:
                         add("SENTENCE_NOT_COMPLETE")
                 elif (self.as_of - disposition_date).days < self.recent_sentence_days:
@@ -483,16 +483,6 @@ def _basis_text(
     if amount is not None:
         return text + f"at least {amount:g} g per the offense description"
     return text + "amount not checked (no program cap)"
-
-
-@lru_cache(maxsize=65536)
-def _sentence_end(sentence: Sentence, disposition_date: date) -> date:
-    return sentence.end(disposition_date)
-
-
-@lru_cache(maxsize=65536)
-def _iso(day: date) -> str:
-    return day.isoformat()
 
 
 # Associated rows listed in a row's details, at most (the count of all of them is kept too).
