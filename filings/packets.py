@@ -110,24 +110,21 @@ class _Rendered:
 def _render_part(request: PacketRequest, part: _Part, *, scratch: str) -> _Rendered:
     """Render one part into the scratch folder (in a pool process, or in the caller's)."""
     began = time.perf_counter()
-    press = Press()
     files: list[tuple[str, str]] = []
     pages: tuple[int, ...] = ()
     if part.kind == "motion":
         path = os.path.join(scratch, MOTION)
-        Path(path).write_bytes(motion_pdf(request, press))
+        Path(path).write_bytes(motion_pdf(request, Press()))
         files.append((MOTION, path))
     elif part.kind == "orders":
         cases = request.cases()[part.start : part.stop]
-        for case, pdf in order_pdfs(request, cases, press):
+        for case, pdf in order_pdfs(request, cases):
             path = os.path.join(scratch, f"order-{case.key}.pdf")
             Path(path).write_bytes(pdf)
             files.append((case.filename, path))
     else:
         letters = request.letters()
-        pdf, letter_pages = notices_pdf(
-            request, letters[part.start : part.stop], len(letters), press
-        )
+        pdf, letter_pages = notices_pdf(request, letters[part.start : part.stop], len(letters))
         path = os.path.join(scratch, f"notices-{part.start:06d}.pdf")
         Path(path).write_bytes(pdf)
         files.append((NOTICES, path))

@@ -22,6 +22,7 @@ from filings.documents import (
     Press,
     RefusingFetcher,
     motion_pdf,
+    notices_pdf,
     order_pdfs,
     shown_date,
 )
@@ -245,7 +246,7 @@ def test_an_order_is_numbered_page_x_of_y_on_its_own() -> None:
     ]
     request = packet_request([*long_case, conviction(20)])
 
-    orders = list(order_pdfs(request, request.cases(), Press()))
+    orders = list(order_pdfs(request, request.cases()))
 
     long_pages = pdf_pages(orders[0][1])
     assert len(long_pages) >= 2
@@ -349,16 +350,33 @@ def test_building_again_replaces_the_zip_whole_and_leaves_no_scratch_files(
 
 
 def test_the_templates_render_without_a_warning(caplog: pytest.LogCaptureFixture) -> None:
-    # WeasyPrint warns, and goes on, when a rule of a template is wrong or a URL is refused
+    # WeasyPrint warns, and goes on, when a rule of the motion's template is wrong or a URL is
+    # refused; the orders' and letters' layout refuses what it does not know (PaperError)
     request = packet_request(HARD_NAMES)
-    press = Press()
 
-    with caplog.at_level(logging.WARNING, logger="weasyprint"):
-        motion_pdf(request, press)
-        list(order_pdfs(request, request.cases(), press))
+    with caplog.at_level(logging.WARNING):
+        motion_pdf(request, Press())
+        list(order_pdfs(request, request.cases()))
+        notices_pdf(request, request.letters(), len(request.letters()))
 
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert warnings == []
+
+
+def test_an_order_of_two_convictions_is_one_page_and_so_is_a_letter() -> None:
+    request = packet_request(
+        [
+            conviction(1, court_case_number="11-CR-7"),
+            conviction(2, court_case_number="11CR7", last_name="LINDQUIST001"),
+        ]
+    )
+
+    ((case, order),) = order_pdfs(request, request.cases())
+    _, letter_pages = notices_pdf(request, request.letters(), len(request.letters()))
+
+    assert len(case.lines) == 2
+    assert len(pdf_pages(order)) == 1
+    assert letter_pages == [1] * len(request.letters())
 
 
 def test_the_renderer_fetches_nothing() -> None:
