@@ -44,7 +44,7 @@ def test_text_from_a_list_prints_as_written() -> None:
         '<document><section><p style="body">{{ name }}</p><item label="{{ name }}">'
         "<b>{{ name }}</b></item></section></document>"
     )
-    name = "<b>O'BRIEN & SONS</b> \"X\" ZOË"
+    name = '<b>O\'BRIEN & SONS</b> "X" ZOË'
 
     text = " ".join(pdf_pages(render(template.render({"name": name})).pdf))
 
