@@ -25,6 +25,9 @@ class Packet(models.Model):
     size_bytes = models.BigIntegerField(default=0)
     files = models.JSONField(default=list, blank=True)  # [{name, sha256, size}], the manifest
     counts = models.JSONField(default=dict, blank=True)
+    # The conviction on each line of Exhibit A, line 1 first (a clerk uploads the exhibit back
+    # with the court's rulings; its "No." column is read against this)
+    exhibit_lines = models.JSONField(default=list, blank=True)
     generated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -8,11 +8,20 @@ from pathlib import Path
 from typing import Any
 
 from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import audit_record
+from eligibility.models import Conviction
 from filings.documents import PacketConviction, PacketRequest
+from filings.exhibit_outcomes import (
+    ExhibitLine,
+    ExhibitRefused,
+    ExhibitRulings,
+    read_rulings,
+    size_problem,
+)
 from filings.models import CourtOutcome, Packet
 from filings.packets import build_packet
 from review import batches
@@ -65,6 +74,7 @@ def packet_generate(*, packet_id: int) -> Packet:
                 packet.files = [
                     {"name": f.name, "sha256": f.sha256, "size": f.size} for f in result.files
                 ]
+                packet.exhibit_lines = [c.pk for c in convictions]
                 packet.counts = {
                     "convictions": result.counts.convictions,
                     "cases": result.counts.cases,
@@ -111,9 +121,16 @@ def packet_file(*, packet: Packet, user: Any, filed_on: date, court_call: str) -
     return packet
 
 
-def outcomes_record(*, packet: Packet, user: Any, rulings: dict[int, tuple[str, date]]) -> int:
+def outcomes_record(
+    *,
+    packet: Packet,
+    user: Any,
+    rulings: dict[int, tuple[str, date]],
+    upload: dict[str, Any] | None = None,
+) -> int:
     """Record the court's ruling (granted / denied, order date) on convictions of a filed packet.
-    ``rulings``: conviction id -> (ruling, order date). Returns how many were recorded."""
+    ``rulings``: conviction id -> (ruling, order date). Returns how many were recorded.
+    ``upload``: the file they were read from and its counts, for the audit record."""
     if packet.status != Packet.Status.FILED:
         raise PacketRefused("Record rulings once the packet is filed.")
     in_packet = set(packet.batch.items.values_list("conviction_id", flat=True))
@@ -131,10 +148,59 @@ def outcomes_record(*, packet: Packet, user: Any, rulings: dict[int, tuple[str, 
                     "recorded_by": user,
                 },
             )
-        audit_record(
-            action="outcome.record",
-            actor=user,
-            obj=packet,
-            detail={str(c): [r, d.isoformat()] for c, (r, d) in sorted(rulings.items())},
-        )
+        detail: dict[str, Any] = {
+            str(c): [r, d.isoformat()] for c, (r, d) in sorted(rulings.items())
+        }
+        if upload is not None:
+            detail["upload"] = upload
+        audit_record(action="outcome.record", actor=user, obj=packet, detail=detail)
     return len(rulings)
+
+
+def outcomes_upload(
+    *, packet: Packet, user: Any, upload: UploadedFile, order_date: date | None = None
+) -> ExhibitRulings:
+    """Record the rulings of Exhibit A uploaded back with an "Outcome" column (see
+    ``filings.exhibit_outcomes``): all of them, or none when the file has any problem
+    (``ExhibitRefused``). ``order_date`` applies to the rows without an order date."""
+    if packet.status != Packet.Status.FILED:
+        raise PacketRefused("Record rulings once the packet is filed.")
+    if not packet.exhibit_lines:
+        raise PacketRefused(
+            "This packet does not record which conviction is on each line of its Exhibit A, so "
+            "an uploaded exhibit cannot be matched to it. Record its rulings with the form below."
+        )
+    if problem := size_problem(upload.size):
+        raise ExhibitRefused([problem])
+    stored = {
+        pk: (number, purged_at is not None)
+        for pk, number, purged_at in Conviction.objects.filter(
+            pk__in=packet.exhibit_lines
+        ).values_list("pk", "court_case_number", "purged_at")
+    }
+    lines = [
+        ExhibitLine(number, pk, *stored[pk])
+        for number, pk in enumerate(packet.exhibit_lines, start=1)
+        if pk in stored
+    ]
+    result = read_rulings(
+        upload,
+        lines=lines,
+        order_date=order_date,
+        filed_on=packet.filed_on,
+        today=timezone.localdate(),
+    )
+    outcomes_record(
+        packet=packet,
+        user=user,
+        rulings=result.rulings,
+        upload={
+            "file": Path(upload.name or "exhibit").name[:255],
+            "size": upload.size,
+            "recorded": len(result.rulings),
+            "granted": result.granted,
+            "denied": result.denied,
+            "no_outcome": result.no_outcome,
+        },
+    )
+    return result

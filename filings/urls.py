@@ -11,6 +11,11 @@ urlpatterns = [
     path("filings/<int:pk>/download/", views.packet_download, name="packet_download"),
     path("filings/<int:pk>/file/", views.packet_file, name="packet_file"),
     path("filings/<int:pk>/outcomes/", views.packet_outcomes, name="packet_outcomes"),
+    path(
+        "filings/<int:pk>/outcomes/upload/",
+        views.packet_outcomes_upload,
+        name="packet_outcomes_upload",
+    ),
     path("reports/", report_views.report_index, name="reports"),
     path("reports/export.xlsx", report_views.report_export, name="report_export"),
     path(

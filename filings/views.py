@@ -11,6 +11,8 @@ from django.views.decorators.http import require_POST
 from accounts.access import requires
 from accounts.audit import audit_record
 from filings import services
+from filings.exhibit_outcomes import ExhibitRefused
+from filings.forms import ExhibitOutcomesForm
 from filings.models import CourtOutcome, Packet
 from review import batches
 from review.models import Batch
@@ -48,7 +50,12 @@ def packet_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "filings/packet_detail.html",
-        {"packet": packet, "items": items, "rulings": CourtOutcome.Ruling.choices},
+        {
+            "packet": packet,
+            "items": items,
+            "rulings": CourtOutcome.Ruling.choices,
+            "upload_form": ExhibitOutcomesForm(),
+        },
     )
 
 
@@ -113,3 +120,32 @@ def packet_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Recorded the ruling for {count} conviction(s).")
     return redirect("packet_detail", pk=pk)
+
+
+@requires("handle_packets")
+def packet_outcomes_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record rulings from Exhibit A uploaded back with an "Outcome" column: every ruling in the
+    file, or none when it has any problem (each is listed with its row)."""
+    packet = get_object_or_404(Packet.objects.select_related("batch"), pk=pk)
+    form = ExhibitOutcomesForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.outcomes_upload(
+                packet=packet,
+                user=request.user,
+                upload=form.cleaned_data["file"],
+                order_date=form.cleaned_data["order_date"],
+            )
+        except services.PacketRefused as refused:
+            problems = [str(refused)]
+        except ExhibitRefused as refused:
+            problems = refused.shown
+        else:
+            messages.success(request, result.summary)
+            return redirect("packet_detail", pk=pk)
+    return render(
+        request,
+        "filings/outcomes_upload.html",
+        {"packet": packet, "form": form, "problems": problems},
+    )

@@ -34,6 +34,7 @@ PAGES: dict[str, set[str]] = {
     "/filings/": {"supervisor", "clerk"},
     "/filings/{packet}/": {"supervisor", "clerk"},
     "/filings/{packet}/download/": {"clerk"},
+    "/filings/{packet}/outcomes/upload/": {"clerk"},
     "/policy/": {"supervisor", "admin"},
     "/audit/": {"supervisor", "admin"},
     "/audit/export.xlsx": {"supervisor", "admin"},
