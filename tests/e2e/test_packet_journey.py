@@ -100,13 +100,13 @@ def test_a_clerk_generates_downloads_opens_files_and_records_rulings(
     for i in range(4):
         boxes.nth(i).check()
     page.get_by_label("Ruling for the ticked convictions").select_option("granted")
-    page.get_by_label("Order date").fill("2026-12-15")
-    page.get_by_role("button", name="Record the ruling").click()
+    page.get_by_label("Order date", exact=True).fill("2026-12-15")
+    page.get_by_role("button", name="Record the ruling", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("Recorded the ruling for 4 conviction(s).")
     page.locator("#packet-items tbody input[name=convictions]").nth(4).check()
     page.get_by_label("Ruling for the ticked convictions").select_option("denied")
-    page.get_by_label("Order date").fill("2026-12-15")
-    page.get_by_role("button", name="Record the ruling").click()
+    page.get_by_label("Order date", exact=True).fill("2026-12-15")
+    page.get_by_role("button", name="Record the ruling", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("Recorded the ruling for 1 conviction(s).")
     expect(page.locator("#packet-items")).to_contain_text(
         "Granted: vacated and expunged (Dec 15, 2026)"
@@ -115,3 +115,60 @@ def test_a_clerk_generates_downloads_opens_files_and_records_rulings(
     screenshot(page, "packet-filed-rulings")
     rulings = sorted(CourtOutcome.objects.values_list("ruling", flat=True))
     assert rulings == ["denied", "granted", "granted", "granted", "granted"]
+
+
+def test_a_clerk_records_rulings_by_uploading_exhibit_a_back(
+    page, clerk, approved, tmp_path, settings
+):
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    from filings import services
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    packet = Packet.objects.create(batch=approved, generated_by=clerk)
+    services.packet_generate(packet_id=packet.pk)
+    packet.refresh_from_db()
+    today = timezone.localdate()
+    services.packet_file(packet=packet, user=clerk, filed_on=today, court_call="Courtroom 1102")
+
+    # The clerk's copy of Exhibit A, with the court's rulings typed into two new columns.
+    with packet.file.open("rb") as handle, zipfile.ZipFile(handle) as archive:
+        (tmp_path / "exhibit.xlsx").write_bytes(archive.read("exhibit-a.xlsx"))
+    workbook = load_workbook(tmp_path / "exhibit.xlsx")
+    sheet = workbook.active
+    last = sheet.max_column
+    sheet.cell(row=1, column=last + 1, value="Outcome")
+    sheet.cell(row=1, column=last + 2, value="Order date")
+    for row, ruling in zip(range(2, 7), ["GRANTED", "granted", "G", "DENIED", ""], strict=True):
+        sheet.cell(row=row, column=last + 1, value=ruling)
+        sheet.cell(row=row, column=last + 2, value=today if ruling else None)
+    workbook.save(tmp_path / "rulings.xlsx")
+    # The same sheet with two case numbers swapped: refused whole.
+    case_column = [cell.value for cell in sheet[1]].index("Court case number") + 1
+    first, second = sheet.cell(2, case_column), sheet.cell(3, case_column)
+    first.value, second.value = second.value, first.value
+    workbook.save(tmp_path / "swapped.xlsx")
+
+    log_in(page, "clerk")
+    page.goto(f"/filings/{packet.pk}/")
+    upload = page.locator("#outcomes-upload")
+    upload.get_by_label("Exhibit A with an Outcome column").set_input_files(
+        tmp_path / "swapped.xlsx"
+    )
+    upload.get_by_role("button", name="Record the rulings in the file").click()
+    expect(page.locator("body")).to_contain_text("Nothing was recorded.")
+    expect(page.locator("body")).to_contain_text("Row 2: the court case number is")
+    assert CourtOutcome.objects.count() == 0
+
+    page.goto(f"/filings/{packet.pk}/")
+    upload = page.locator("#outcomes-upload")
+    upload.get_by_label("Exhibit A with an Outcome column").set_input_files(
+        tmp_path / "rulings.xlsx"
+    )
+    upload.get_by_role("button", name="Record the rulings in the file").click()
+    expect(page.locator(".messages")).to_contain_text(
+        "Recorded 4 rulings (3 granted, 1 denied); 1 row had no outcome."
+    )
+    rulings = sorted(CourtOutcome.objects.values_list("ruling", flat=True))
+    assert rulings == ["denied", "granted", "granted", "granted"]
