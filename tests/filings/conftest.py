@@ -123,3 +123,20 @@ def packet(tmp_path_factory: pytest.TempPathFactory) -> BuiltPacket:
 def zip_members(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as archive:
         return {name: archive.read(name) for name in archive.namelist()}
+
+
+def approved_batch(asa: Any, approver: Any, *, court: str, name: str, rows: int = 4) -> Any:
+    """A stored list of ``rows`` eligible convictions of ``court``, each confirmed by ``asa``,
+    gathered in one batch that ``approver`` (another supervisor: four eyes) approved."""
+    from review import batches
+    from review import services as review_services
+    from tests.review.conftest import make_list
+
+    isp_list = make_list(rows, court=court, name=name)
+    for conviction in isp_list.convictions.all():
+        review_services.decision_record(
+            conviction=conviction, reviewer=asa, kind="confirm", version=0
+        )
+    batch = batches.batch_create(court_location=court, user=asa)
+    batches.batch_transition(batch=batch, action="submit", user=asa)
+    return batches.batch_transition(batch=batch, action="approve", user=approver)

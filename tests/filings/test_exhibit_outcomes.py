@@ -23,11 +23,8 @@ from accounts.models import AuditEvent
 from eligibility.models import Conviction
 from filings import exhibit_outcomes
 from filings.models import CourtOutcome, Packet
-from review import batches
-from review import services as review_services
 from review.models import Batch
-
-from ..review.conftest import make_list
+from tests.filings.conftest import approved_batch
 
 pytestmark = pytest.mark.django_db
 
@@ -51,14 +48,7 @@ def today() -> date:
 @pytest.fixture
 def approved(asa, supervisor2, settings, tmp_path) -> Batch:
     settings.MEDIA_ROOT = tmp_path / "media"
-    isp_list = make_list(4, court="MUNICIPAL DISTRICT 3", name="RUIZ")
-    for conviction in isp_list.convictions.all():
-        review_services.decision_record(
-            conviction=conviction, reviewer=asa, kind="confirm", version=0
-        )
-    batch = batches.batch_create(court_location="MUNICIPAL DISTRICT 3", user=asa)
-    batches.batch_transition(batch=batch, action="submit", user=asa)
-    return batches.batch_transition(batch=batch, action="approve", user=supervisor2)
+    return approved_batch(asa, supervisor2, court="MUNICIPAL DISTRICT 3", name="RUIZ")
 
 
 def generate(client, batch: Batch, capture) -> tuple[Packet, bytes]:

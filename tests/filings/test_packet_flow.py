@@ -12,10 +12,8 @@ import pytest
 from accounts.models import AuditEvent
 from filings.models import CourtOutcome, Packet
 from review import batches
-from review import services as review_services
 from review.models import Batch
-
-from ..review.conftest import make_list
+from tests.filings.conftest import approved_batch
 
 pytestmark = pytest.mark.django_db
 
@@ -23,14 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def approved(asa, supervisor2, settings, tmp_path) -> Batch:
     settings.MEDIA_ROOT = tmp_path / "media"
-    isp_list = make_list(4, court="MUNICIPAL DISTRICT 2", name="O'BRIEN")
-    for conviction in isp_list.convictions.all():
-        review_services.decision_record(
-            conviction=conviction, reviewer=asa, kind="confirm", version=0
-        )
-    batch = batches.batch_create(court_location="MUNICIPAL DISTRICT 2", user=asa)
-    batches.batch_transition(batch=batch, action="submit", user=asa)
-    return batches.batch_transition(batch=batch, action="approve", user=supervisor2)
+    return approved_batch(asa, supervisor2, court="MUNICIPAL DISTRICT 2", name="O'BRIEN")
 
 
 def generate(client, batch, capture) -> Packet:
