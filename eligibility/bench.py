@@ -8,8 +8,11 @@ Measures, on synthetic lists (``eligibility.synthetic``):
   ``--reader-rows`` rows (default 100,000).
 
 Every measurement runs in a fresh process, so that its peak resident memory (``ru_maxrss``) is
-its own. Generating the rows is not timed. Nothing is asserted: machines are noisy, and the
-numbers are for people (``make bench``).
+its own. Generating the rows is not timed. The engine is timed ``--repeat`` times on the same
+rows (every cache of the rules emptied before each run) and the best and the median are shown:
+on a shared machine other processes only ever add time, so the best run is the engine's speed
+and the spread is the machine's (as ``timeit`` reports). Nothing is asserted: the numbers are
+for people (``make bench``).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import platform
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -26,6 +30,7 @@ from dataclasses import dataclass
 from datetime import date
 from multiprocessing import get_context
 from pathlib import Path
+from typing import TypeVar
 
 from eligibility.listfiles import CANONICAL_HEADERS, open_list
 from eligibility.rules import RULESET_VERSION, evaluate
@@ -33,6 +38,7 @@ from eligibility.rules.records import Policy, Record
 from eligibility.synthetic import DEFAULT_SEED, generate_rows, write_csv, write_xlsx
 
 AS_OF = date(2026, 11, 25)
+T = TypeVar("T")
 _RECORD_COLUMNS = tuple(
     (field, CANONICAL_HEADERS[field])
     for field in Record.__dataclass_fields__
@@ -68,14 +74,42 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
 
 
-def measure_engine(n: int, seed: int) -> Measurement:
+# The rules' own caches (functools.lru_cache), emptied before each timed run.
+_RULE_CACHES = (
+    "eligibility.rules.amounts",
+    "eligibility.rules.classes",
+    "eligibility.rules.dates",
+    "eligibility.rules.dispositions",
+    "eligibility.rules.engine",
+    "eligibility.rules.sentences",
+    "eligibility.rules.statutes",
+)
+
+
+def _clear_rule_caches() -> None:
+    for module_name in _RULE_CACHES:
+        for value in vars(sys.modules[module_name]).values():
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
+
+
+def measure_engine(n: int, seed: int, repeat: int = 1) -> list[Measurement]:
     records = list(synthetic_records(n, seed))
     start_rss = _peak_rss_mb()
-    started = time.perf_counter()
-    results = evaluate(records, Policy(), AS_OF)
-    seconds = time.perf_counter() - started
-    assert len(results) == len(records)
-    return Measurement("engine evaluate()", len(records), seconds, _peak_rss_mb(), start_rss)
+    measurements = []
+    for run in range(1, repeat + 1):
+        _clear_rule_caches()
+        started = time.perf_counter()
+        results = evaluate(records, Policy(), AS_OF)
+        seconds = time.perf_counter() - started
+        assert len(results) == len(records)
+        del results
+        measurements.append(
+            Measurement(
+                f"engine run {run}/{repeat}", len(records), seconds, _peak_rss_mb(), start_rss
+            )
+        )
+    return measurements
 
 
 def measure_reader(path: Path, what: str) -> Measurement:
@@ -89,12 +123,12 @@ def measure_reader(path: Path, what: str) -> Measurement:
     return Measurement(what, rows, seconds, _peak_rss_mb(), start_rss)
 
 
-def _in_fresh_process(function: Callable[..., Measurement], *args: object) -> Measurement:
+def _in_fresh_process(function: Callable[..., T], *args: object) -> T:
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
         return pool.submit(function, *args).result()
 
 
-def run(rows: list[int], reader_rows: int, seed: int) -> list[Measurement]:
+def run(rows: list[int], reader_rows: int, seed: int, repeat: int = 3) -> list[Measurement]:
     measurements: list[Measurement] = []
     with tempfile.TemporaryDirectory(prefix="bench-") as directory:
         if reader_rows:
@@ -106,16 +140,24 @@ def run(rows: list[int], reader_rows: int, seed: int) -> list[Measurement]:
                 measurements.append(measurement)
                 _print_row(measurement)
     for n in rows:
-        measurement = _in_fresh_process(measure_engine, n, seed)
-        measurements.append(measurement)
-        _print_row(measurement)
+        runs = _in_fresh_process(measure_engine, n, seed, repeat)
+        for measurement in runs:
+            _print_row(measurement)
+        measurements += runs
+        speeds = sorted(m.rows_per_second for m in runs)
+        print(
+            f"engine, {runs[0].rows:,} rows: best {speeds[-1]:,.0f} rows/s, "
+            f"median {statistics.median(speeds):,.0f}, slowest {speeds[0]:,.0f}; "
+            f"peak RSS {max(m.peak_rss_mb for m in runs):,.0f} MB",
+            flush=True,
+        )
     return measurements
 
 
 def _print_header() -> None:
     print(
         f"Python {platform.python_version()} on {platform.machine()}, "
-        f"rule set {RULESET_VERSION}, as of {AS_OF}; one process per line"
+        f"rule set {RULESET_VERSION}, as of {AS_OF}; one process per size"
     )
     print(
         f"{'measure':<24} {'rows':>10} {'seconds':>9} {'rows/s':>10} "
@@ -146,10 +188,13 @@ def main(argv: list[str] | None = None) -> int:
         default=100_000,
         help="rows in the CSV and .xlsx files the readers read (0: skip; default: 100000)",
     )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="timed runs of the engine per size (default: 3)"
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     options = parser.parse_args(argv)
     _print_header()
-    run(options.rows, options.reader_rows, options.seed)
+    run(options.rows, options.reader_rows, options.seed, max(1, options.repeat))
     return 0
 
 
