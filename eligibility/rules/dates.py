@@ -47,6 +47,18 @@ def read_date(text: str) -> date | None:
 
 def parse_date(text: str) -> date | None:
     """``read_date`` without its cache."""
+    # The commonest cells, exactly MM/DD/YYYY or YYYY-MM-DD, without trimming or splitting.
+    if len(text) == 10 and text.isascii():
+        if text[2] == "/" and text[5] == "/":
+            month, day, year = text[:2], text[3:5], text[6:]
+        elif text[4] == "-" and text[7] == "-":
+            year, month, day = text[:4], text[5:7], text[8:]
+        else:
+            year = ""
+        if year:
+            if year.isdigit() and month.isdigit() and day.isdigit():
+                return _make(int(year), int(month), int(day))
+            return None
     # A time part ("10/18/2000 12:00:00 AM") follows the first space and is ignored.
     head = text.strip().split(" ", 1)[0].upper()
     if not head or not head.isascii():
