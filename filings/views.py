@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import requires
@@ -81,6 +82,9 @@ def packet_file(request: HttpRequest, pk: int) -> HttpResponse:
     packet = get_object_or_404(Packet.objects.select_related("batch"), pk=pk)
     try:
         filed_on = date.fromisoformat(request.POST.get("filed_on", ""))
+        if filed_on > timezone.localdate():
+            messages.error(request, "The filing date cannot be later than today.")
+            return redirect("packet_detail", pk=pk)
         services.packet_file(
             packet=packet,
             user=request.user,
@@ -110,6 +114,17 @@ def packet_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("packet_detail", pk=pk)
     if ruling not in CourtOutcome.Ruling.values or not ids:
         messages.error(request, "Tick the convictions and choose granted or denied.")
+        return redirect("packet_detail", pk=pk)
+    # A granted order starts the retention clock: a date the court cannot have ruled on is a
+    # typing error (the Exhibit A upload refuses the same dates).
+    if order_date > timezone.localdate():
+        messages.error(request, "The order date cannot be later than today.")
+        return redirect("packet_detail", pk=pk)
+    if packet.filed_on is not None and order_date < packet.filed_on:
+        messages.error(
+            request,
+            f"The order date cannot be before the packet was filed ({packet.filed_on:%b %d, %Y}).",
+        )
         return redirect("packet_detail", pk=pk)
     try:
         count = services.outcomes_record(

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from datetime import date
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import AuditEvent
 from filings.models import CourtOutcome, Packet
@@ -53,7 +54,8 @@ def test_a_clerk_generates_downloads_files_and_records_rulings(
             assert hashlib.sha256(archive.read(entry["name"])).hexdigest() == entry["sha256"]
     assert AuditEvent.objects.filter(action="packet.download", actor=clerk).exists()
 
-    client.post(f"/filings/{packet.pk}/file/", {"filed_on": "2026-12-01", "court_call": "Call 5"})
+    today = timezone.localdate()
+    client.post(f"/filings/{packet.pk}/file/", {"filed_on": today, "court_call": "Call 5"})
     packet.refresh_from_db()
     assert packet.status == Packet.Status.FILED and packet.court_call == "Call 5"
     assert Batch.objects.get(pk=approved.pk).state == Batch.State.FILED
@@ -61,15 +63,43 @@ def test_a_clerk_generates_downloads_files_and_records_rulings(
     ids = list(approved.items.values_list("conviction_id", flat=True))
     client.post(
         f"/filings/{packet.pk}/outcomes/",
-        {"convictions": ids[:3], "ruling": "granted", "order_date": "2026-12-15"},
+        {"convictions": ids[:3], "ruling": "granted", "order_date": today},
     )
     client.post(
         f"/filings/{packet.pk}/outcomes/",
-        {"convictions": ids[3:], "ruling": "denied", "order_date": "2026-12-15"},
+        {"convictions": ids[3:], "ruling": "denied", "order_date": today},
     )
     rulings = dict(CourtOutcome.objects.values_list("conviction_id", "ruling"))
     assert rulings == {**dict.fromkeys(ids[:3], "granted"), ids[3]: "denied"}
-    assert CourtOutcome.objects.get(conviction_id=ids[0]).order_date == date(2026, 12, 15)
+    assert CourtOutcome.objects.get(conviction_id=ids[0]).order_date == today
+
+
+def test_a_filing_or_order_date_the_court_cannot_have_given_is_refused(
+    client, clerk, approved, django_capture_on_commit_callbacks
+):
+    client.force_login(clerk)
+    packet = generate(client, approved, django_capture_on_commit_callbacks)
+    today = timezone.localdate()
+    url = f"/filings/{packet.pk}/"
+
+    response = client.post(f"{url}file/", {"filed_on": today + timedelta(days=1)}, follow=True)
+    assert "The filing date cannot be later than today." in response.content.decode()
+    packet.refresh_from_db()
+    assert packet.status == Packet.Status.READY
+
+    client.post(f"{url}file/", {"filed_on": today - timedelta(days=3), "court_call": "Call 5"})
+    ids = list(approved.items.values_list("conviction_id", flat=True))
+    for order_date, message in (
+        (today + timedelta(days=1), "The order date cannot be later than today."),
+        (today - timedelta(days=4), "The order date cannot be before the packet was filed"),
+    ):
+        response = client.post(
+            f"{url}outcomes/",
+            {"convictions": ids, "ruling": "granted", "order_date": order_date},
+            follow=True,
+        )
+        assert message in response.content.decode()
+    assert not CourtOutcome.objects.exists()
 
 
 def test_a_packet_is_generated_once_and_only_for_an_approved_batch(
@@ -93,7 +123,7 @@ def test_supervisors_see_packets_but_only_clerks_download_or_file(
     client.force_login(supervisor)
     assert client.get(f"/filings/{packet.pk}/").status_code == 200
     assert client.get(f"/filings/{packet.pk}/download/").status_code == 403
-    assert client.post(f"/filings/{packet.pk}/file/", {"filed_on": "2026-12-01"}).status_code == 403
+    assert client.post(f"/filings/{packet.pk}/file/", {"filed_on": "2026-11-01"}).status_code == 403
 
 
 def test_rulings_wait_until_the_packet_is_filed(
@@ -104,7 +134,7 @@ def test_rulings_wait_until_the_packet_is_filed(
     ids = list(approved.items.values_list("conviction_id", flat=True))
     response = client.post(
         f"/filings/{packet.pk}/outcomes/",
-        {"convictions": ids, "ruling": "granted", "order_date": "2026-12-15"},
+        {"convictions": ids, "ruling": "granted", "order_date": timezone.localdate()},
         follow=True,
     )
     assert "once the packet is filed" in response.content.decode()
