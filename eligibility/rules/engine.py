@@ -45,6 +45,7 @@ RULESET_VERSION: Final = "2026.11.1"
 CRTA_EFFECTIVE: Final = date(2019, 6, 25)
 ADULT_AGE: Final = 18
 
+_K = TypeVar("_K")
 _T = TypeVar("_T")
 _NOT_ALNUM_RE = re.compile(r"[^A-Z0-9]")
 
@@ -186,20 +187,27 @@ _DISPOSITION_CODES: Final[dict[str, str | None]] = {
 }
 
 
-class _Memo(dict[str, _T]):
-    """What one list's texts read as, each text read once: ``memo[text]``.
+class _Memo(dict[_K, _T]):
+    """What one list's texts (or combinations) read as, each read once: ``memo[key]``.
 
-    A list repeats its dates and case numbers; the shared caches of ``read_date`` and
-    ``case_key`` are too small for a million rows', and a dict lookup is the cheapest there is.
+    A list repeats its dates, case numbers, statutes and dispositions; the shared caches of
+    ``read_date`` and ``case_key`` are too small for a million rows', and a dict lookup is the
+    cheapest there is.
     """
 
-    def __init__(self, read: Callable[[str], _T]) -> None:
+    def __init__(self, read: Callable[[_K], _T]) -> None:
         super().__init__()
         self.read = read
 
-    def __missing__(self, text: str) -> _T:
-        value = self[text] = self.read(text)
+    def __missing__(self, key: _K) -> _T:
+        value = self[key] = self.read(key)
         return value
+
+
+def _disposition_facts(text: str) -> tuple[str | None, bool, str]:
+    """R7-R9's code, whether it is a conviction, and R20's comparison text."""
+    kind = read_disposition(text)
+    return _DISPOSITION_CODES[kind], kind == "conviction", collapse(text)
 
 
 class _Run:
@@ -210,7 +218,6 @@ class _Run:
     """
 
     def __init__(self, policy: Policy, as_of: date) -> None:
-        self.policy = policy
         self.as_of = as_of
         self.county = normalise_county(policy.county)
         self.max_grams = policy.max_grams
@@ -225,57 +232,35 @@ class _Run:
         self.outcomes["SECTION_5_MISDEMEANOR"] = (
             NOT_ELIGIBLE if policy.section5_misdemeanor == "not_eligible" else NEEDS_REVIEW
         )
-        self._reason_sets: dict[tuple[str, ...], tuple[Determination, frozenset[str]]] = {}
-        self.statutes: dict[str, _StatuteFacts] = {}
-        self.dispositions: dict[str, tuple[str | None, bool, str]] = {}
-        self._counties: dict[str, bool] = {}
-        self._bases: dict[tuple[Any, ...], str] = {}
-        self._class_rules: dict[tuple[Any, ...], tuple[tuple[str, ...], str | None]] = {}
         self._copy_keys: dict[Statute | str, int] = {}
-        self.dates: _Memo[date | None] = _Memo(parse_date)
-        self.case_keys: _Memo[str] = _Memo(case_key)
+        self.dates: _Memo[str, date | None] = _Memo(parse_date)
+        self.case_keys: _Memo[str, str] = _Memo(case_key)
+        self.statutes: _Memo[str, _StatuteFacts] = _Memo(
+            lambda text: _statute_facts(text, self._copy_keys)
+        )
+        self.dispositions: _Memo[str, tuple[str | None, bool, str]] = _Memo(_disposition_facts)
+        self.out_of_county: _Memo[str, bool] = _Memo(
+            lambda county: normalise_county(county) != self.county
+        )
+        self.determinations: _Memo[tuple[str, ...], tuple[Determination, frozenset[str]]] = _Memo(
+            self._determination
+        )
+        self.class_rules: _Memo[
+            tuple[str, OffenseClass | None, SubsectionRange | None],
+            tuple[tuple[str, ...], str | None],
+        ] = _Memo(lambda key: class_rule(*key, policy))
+        self.bases: _Memo[tuple[Statute, str, float | None, SubsectionRange | None], str] = _Memo(
+            lambda key: _basis_text(*key)
+        )
 
-    def statute(self, text: str) -> _StatuteFacts:
-        facts = self.statutes.get(text)
-        if facts is None:
-            facts = self.statutes[text] = _statute_facts(text, self._copy_keys)
-        return facts
-
-    def disposition(self, text: str) -> tuple[str | None, bool, str]:
-        """R7-R9's code, whether it is a conviction, and R20's comparison text."""
-        known = self.dispositions.get(text)
-        if known is None:
-            kind = read_disposition(text)
-            known = (_DISPOSITION_CODES[kind], kind == "conviction", collapse(text))
-            self.dispositions[text] = known
-        return known
-
-    def determination(self, codes: tuple[str, ...]) -> tuple[Determination, frozenset[str]]:
+    def _determination(self, codes: tuple[str, ...]) -> tuple[Determination, frozenset[str]]:
         """Precedence (section 2): any NOT_ELIGIBLE rule, else any NEEDS_REVIEW, else ELIGIBLE."""
-        known = self._reason_sets.get(codes)
-        if known is None:
-            outcomes = {self.outcomes[code] for code in codes}
-            if NOT_ELIGIBLE in outcomes:
-                known = (NOT_ELIGIBLE, frozenset(codes))
-            elif NEEDS_REVIEW in outcomes:
-                known = (NEEDS_REVIEW, frozenset(codes))
-            else:
-                known = (ELIGIBLE, frozenset(codes))
-            self._reason_sets[codes] = known
-        return known
-
-    def basis(
-        self,
-        statute: Statute,
-        effective_class: str,
-        amount: float | None,
-        table: SubsectionRange | None,
-    ) -> str:
-        key = (statute, effective_class, amount, table)
-        text = self._bases.get(key)
-        if text is None:
-            text = self._bases[key] = _basis_text(statute, effective_class, amount, table)
-        return text
+        outcomes = {self.outcomes[code] for code in codes}
+        if NOT_ELIGIBLE in outcomes:
+            return NOT_ELIGIBLE, frozenset(codes)
+        if NEEDS_REVIEW in outcomes:
+            return NEEDS_REVIEW, frozenset(codes)
+        return ELIGIBLE, frozenset(codes)
 
     def judge(
         self,
@@ -307,13 +292,8 @@ class _Run:
         ):
             add("INSUFFICIENT_DATA")
         # R2
-        if record.county:
-            out_of_county = self._counties.get(record.county)
-            if out_of_county is None:
-                out_of_county = normalise_county(record.county) != self.county
-                self._counties[record.county] = out_of_county
-            if out_of_county:
-                add("OUT_OF_COUNTY")
+        if record.county and self.out_of_county[record.county]:
+            add("OUT_OF_COUNTY")
         # R3, R4, R5
         if statute_facts.code is not None:
             add(statute_facts.code)
@@ -339,10 +319,7 @@ class _Run:
             if statute.inchoate:
                 add("INCHOATE_OFFENSE")
             else:
-                key = (statute.section, recorded_class, table)
-                known = self._class_rules.get(key)
-                if known is None:
-                    known = self._class_rules[key] = class_rule(*key, self.policy)
+                known = self.class_rules[statute.section, recorded_class, table]
                 codes.extend(known[0])
                 details["effective_class"] = known[1]
             # R12, R13: the lower bound of the subsection's range, else the description's.
@@ -392,12 +369,11 @@ class _Run:
                 if age < ADULT_AGE:
                     add("JUVENILE_AT_OFFENSE")
 
-        reason_key = tuple(codes)
-        determination, reasons = self._reason_sets.get(reason_key) or self.determination(reason_key)
+        determination, reasons = self.determinations[tuple(codes)]
         if determination == ELIGIBLE and statute is not None:
-            details["basis"] = self.basis(
+            details["basis"] = self.bases[
                 statute, details["effective_class"], details["amount_grams"], table
-            )
+            ]
         return _result(record.row, determination, reasons, self.as_of, details)
 
 
@@ -510,8 +486,8 @@ def _judge_person(
     any_cca = False
     for index in indices:
         record = records[index]
-        fact = statutes.get(record.statute) or run.statute(record.statute)
-        disposition = dispositions.get(record.disposition) or run.disposition(record.disposition)
+        fact = statutes[record.statute]
+        disposition = dispositions[record.disposition]
         key = case_keys[record.court_case_number]
         rows.append((index, record, fact, disposition, key))
         if fact.cca:
@@ -592,8 +568,8 @@ def _evaluate(records: Sequence[Record], policy: Policy, as_of: date) -> list[Re
             record = records[group]
             results[group] = judge(
                 record,
-                statutes.get(record.statute) or run.statute(record.statute),
-                dispositions.get(record.disposition) or run.disposition(record.disposition),
+                statutes[record.statute],
+                dispositions[record.disposition],
                 None,
                 None,
             )
