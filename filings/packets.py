@@ -3,8 +3,8 @@ their SHA-256 hashes (issue 7).
 
 ``build_packet(request, destination)`` is what the packet task calls. The PDFs are rendered in
 parts (the motion; the orders, some tens of cases to a part; the letters, a hundred to a part),
-in a pool of processes when there is more than one CPU, because laying out a court page costs
-tens of milliseconds and a batch of a thousand convictions makes some two thousand pages. Each
+in a pool of processes when there is more than one CPU, because a batch of a thousand
+convictions makes some two thousand pages at ten to a hundred milliseconds each. Each
 part is written to a scratch folder beside the zip; the zip takes the files in a fixed order as
 they come and deletes them, so memory holds one part's pages per process and one file in the
 parent. The zip is written under a temporary name and renamed into place when complete: a
@@ -50,7 +50,7 @@ MANIFEST = "manifest.csv"
 MANIFEST_HEADER = ("file", "bytes", "sha256")
 
 # Parts small enough to spread over the processes and to bound each one's memory, large enough
-# that a part's fixed costs (a cascade, a font set-up) are shared by many pages.
+# that a part's fixed costs (its share of the request, a font set-up) are shared by many pages.
 ORDERS_PER_PART = 40
 LETTERS_PER_PART = 100
 

@@ -264,9 +264,9 @@ class Paper:
 
 
 class _Builder:
-    def __init__(self, size: float, footer_size: float) -> None:
+    def __init__(self, size: float, frame_width: float) -> None:
         self.styles = _styles(size)
-        self.footer_size = footer_size
+        self.frame_width = frame_width
 
     def style(self, element: ElementTree.Element, default: str) -> ParagraphStyle:
         name = element.get("style", default)
@@ -352,8 +352,6 @@ class _Builder:
         space = length(element.get("after", "0"))
         return [table, Spacer(1, space)] if space else [table]
 
-    frame_width: float = 0.0
-
 
 def render(xml: str) -> Paper:
     """Lay out one document of the vocabulary and write it as PDF."""
@@ -368,8 +366,8 @@ def render(xml: str) -> Paper:
     if len(margins) != 4:
         raise PaperError("margins: four lengths, top right bottom left")
     top, right, bottom, left = margins
-    builder = _Builder(length(root.get("size", "12")), length(root.get("footer-size", "9")))
-    builder.frame_width = LETTER[0] - left - right
+    builder = _Builder(length(root.get("size", "12")), LETTER[0] - left - right)
+    footer_size = length(root.get("footer-size", "9"))
 
     story: list[Flowable] = []
     sections = [child for child in root if child.tag == "section"]
@@ -382,7 +380,7 @@ def render(xml: str) -> Paper:
             key=element.get("id", str(index + 1)),
             footer=element.get("footer", ""),
             running=element.get("running", ""),
-            footer_size=builder.footer_size,
+            footer_size=footer_size,
         )
         story.append(_SectionStart(section))
         story.extend(builder.flowables(element))
