@@ -29,6 +29,11 @@ def xlsx_response(
     sheet.append([safe_cell(cell) for cell in header])
     for row in rows:
         sheet.append([safe_cell(cell) for cell in row])
+    return workbook_response(workbook, filename)
+
+
+def workbook_response(workbook: Workbook, filename: str) -> FileResponse:
+    """Save a workbook to a file on disk (not memory) and send it as a download."""
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
     workbook.save(handle)
     handle.seek(0)

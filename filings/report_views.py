@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import tempfile
-
 from django import forms
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from accounts.access import requires
 from eligibility.models import IspList
-from eligibility.spreadsheets import xlsx_response
+from eligibility.spreadsheets import workbook_response, xlsx_response
 from filings import reports
 
 CHART_WIDTH = 520
@@ -103,11 +101,8 @@ def report_export(request: HttpRequest) -> HttpResponse:
     wanted = request.GET.get("table", "")
     if wanted:
         tables = [table for table in tables if table.key == wanted] or tables
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-    reports.save_workbook(tables, handle, heading=f"Scope: {scope.describe()}")
-    handle.seek(0)
-    name = f"report-{wanted}.xlsx" if wanted else "report.xlsx"
-    return FileResponse(handle, as_attachment=True, filename=name)
+    workbook = reports.report_workbook(tables, heading=f"Scope: {scope.describe()}")
+    return workbook_response(workbook, f"report-{wanted}.xlsx" if wanted else "report.xlsx")
 
 
 @requires("view_reports")

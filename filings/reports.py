@@ -49,6 +49,7 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from openpyxl import Workbook
 
 from eligibility.models import Conviction, Determination, IspList, OfficePolicy
+from eligibility.rules.statutes import CANNABIS_CONTROL_ACT
 from eligibility.spreadsheets import safe_cell
 from filings.models import CourtOutcome, Packet
 from review.models import Batch, Decision, Outcome
@@ -198,7 +199,8 @@ def _conviction() -> Q:
 
 
 def _cannabis() -> Q:
-    return Q(details__statute__chapter=720, details__statute__act=550)
+    chapter, act = CANNABIS_CONTROL_ACT
+    return Q(details__statute__chapter=chapter, details__statute__act=act)
 
 
 def _flag(condition: Q) -> Max:
@@ -480,11 +482,7 @@ def agreement(scope: Scope) -> Table:
 
 def referral_rows_query(scope: Scope) -> QuerySet[Conviction]:
     """Rows NOT_ELIGIBLE for the single reason NOT_A_CONVICTION (arrests, supervision)."""
-    return (
-        scope.rows()
-        .annotate(reasons_text=_reasons_text())
-        .filter(determination=Determination.NOT_ELIGIBLE, reasons_text='["NOT_A_CONVICTION"]')
-    )
+    return scope.rows().filter(determination=Determination.NOT_ELIGIBLE, reasons=REFERRAL_REASONS)
 
 
 def referral_count(isp_list: IspList) -> int:
@@ -621,7 +619,7 @@ def definitions_table() -> Table:
 # Workbooks ---------------------------------------------------------------------------------------
 
 
-def save_workbook(tables: Iterable[Table], handle: Any, *, heading: str) -> None:
+def report_workbook(tables: Iterable[Table], *, heading: str) -> Workbook:
     """One sheet per table (a heading line, the header, the rows), every cell made safe."""
     workbook = Workbook(write_only=True)
     for table in tables:
@@ -634,7 +632,7 @@ def save_workbook(tables: Iterable[Table], handle: Any, *, heading: str) -> None
         sheet.append([safe_cell(cell) for cell in table.header])
         for row in table.rows:
             sheet.append([safe_cell(cell) for cell in row])
-    workbook.save(handle)
+    return workbook
 
 
 def _sheet_title(title: str) -> str:

@@ -57,5 +57,5 @@ class Command(BaseCommand):
             reports.definitions_table(),
         ]
         with out.open("wb") as handle:
-            reports.save_workbook(tables, handle, heading=f"Scope: {scope.describe()}")
+            reports.report_workbook(tables, heading=f"Scope: {scope.describe()}").save(handle)
         self.stdout.write(f"Wrote {len(tables)} tables for {scope.describe()} to {out}")
