@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from accounts.access import perm
 from accounts.audit import audit_record
 from eligibility.models import Conviction
 from review.models import Batch, BatchEvent, BatchItem, Decision
@@ -25,21 +26,30 @@ class Transition:
     source: tuple[str, ...]
     target: str
     permission: str  # the accounts permission the actor needs
+    done: str  # what the action does to a batch, for "cannot be …"
     needs_comment: bool = False
 
 
 # action -> the states it leaves from, where it goes, who may take it
 TRANSITIONS: dict[str, Transition] = {
-    "submit": Transition((State.DRAFT,), State.SUBMITTED, "submit_batches"),
-    "approve": Transition((State.SUBMITTED,), State.APPROVED, "approve_batches"),
-    "return": Transition((State.SUBMITTED,), State.RETURNED, "approve_batches", True),
-    "reopen": Transition((State.RETURNED,), State.DRAFT, "submit_batches"),
+    "submit": Transition((State.DRAFT,), State.SUBMITTED, "submit_batches", "submitted"),
+    "approve": Transition((State.SUBMITTED,), State.APPROVED, "approve_batches", "approved"),
+    "return": Transition(
+        (State.SUBMITTED,), State.RETURNED, "approve_batches", "returned", needs_comment=True
+    ),
+    "reopen": Transition((State.RETURNED,), State.DRAFT, "submit_batches", "reopened"),
     # A supervisor's explicit action to change a locked batch (e.g. a decision must change).
     "send_back": Transition(
-        (State.APPROVED, State.PACKET_GENERATED), State.RETURNED, "approve_batches", True
+        (State.APPROVED, State.PACKET_GENERATED),
+        State.RETURNED,
+        "approve_batches",
+        "sent back",
+        needs_comment=True,
     ),
-    "packet_generated": Transition((State.APPROVED,), State.PACKET_GENERATED, "handle_packets"),
-    "file": Transition((State.PACKET_GENERATED,), State.FILED, "handle_packets"),
+    "packet_generated": Transition(
+        (State.APPROVED,), State.PACKET_GENERATED, "handle_packets", "given a packet"
+    ),
+    "file": Transition((State.PACKET_GENERATED,), State.FILED, "handle_packets", "filed"),
 }
 
 
@@ -142,17 +152,14 @@ def batch_transition(*, batch: Batch, action: str, user: Any, comment: str = "")
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise BatchRefused(f"Unknown action {action!r}.")
-    if not user.has_perm(f"accounts.{transition.permission}"):
+    if not user.has_perm(perm(transition.permission)):
         raise BatchRefused("Your role does not allow this action on a batch.")
     comment = comment.strip()
     if transition.needs_comment and not comment:
         raise BatchRefused("Say why: a comment is required to return a batch.")
     if batch.state not in transition.source:
         raise BatchRefused(
-            f"A batch that is {batch.get_state_display().lower()} cannot be "
-            f"{action.replace('_', ' ')}ed."
-            if action != "file"
-            else f"A batch that is {batch.get_state_display().lower()} cannot be filed."
+            f"A batch that is {batch.get_state_display().lower()} cannot be {transition.done}."
         )
     if action == "approve" and four_eyes() and reviewed_by(batch, user):
         raise BatchRefused(

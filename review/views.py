@@ -301,8 +301,9 @@ def _decided_message(decision: Decision, conviction: Conviction) -> str:
 
 @requires("submit_batches", "approve_batches")
 def batch_index(request: HttpRequest) -> HttpResponse:
+    locations = batches.court_locations()
     form = BatchCreateForm(
-        request.POST or None, locations=[row["court_location"] for row in batches.court_locations()]
+        request.POST or None, locations=[row["court_location"] for row in locations]
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -320,7 +321,7 @@ def batch_index(request: HttpRequest) -> HttpResponse:
             return redirect("batch_detail", pk=batch.pk)
     context = {
         "form": form,
-        "locations": batches.court_locations(),
+        "locations": locations,
         "batches": batches.batches_for(request.user),
     }
     return render(request, "review/batch_index.html", context)
@@ -351,7 +352,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_transition(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(Batch, pk=pk)
     try:
-        batches.batch_transition(
+        batch = batches.batch_transition(
             batch=batch,
             action=request.POST.get("action", ""),
             user=request.user,
@@ -360,7 +361,6 @@ def batch_transition(request: HttpRequest, pk: int) -> HttpResponse:
     except batches.BatchRefused as refused:
         messages.error(request, str(refused))
     else:
-        batch.refresh_from_db()
         messages.success(request, f"Batch #{batch.pk} is now {batch.get_state_display().lower()}.")
     return redirect("batch_detail", pk=pk)
 
