@@ -138,16 +138,22 @@ def outcomes_record(
     if unknown:
         raise PacketRefused(f"Not in this packet: convictions {sorted(unknown)}.")
     with transaction.atomic():
-        for conviction_id, (ruling, order_date) in rulings.items():
-            CourtOutcome.objects.update_or_create(
-                conviction_id=conviction_id,
-                defaults={
-                    "packet": packet,
-                    "ruling": ruling,
-                    "order_date": order_date,
-                    "recorded_by": user,
-                },
-            )
+        # One statement for the whole file: a ruling recorded again replaces the earlier one.
+        CourtOutcome.objects.bulk_create(
+            [
+                CourtOutcome(
+                    conviction_id=conviction_id,
+                    packet=packet,
+                    ruling=ruling,
+                    order_date=order_date,
+                    recorded_by=user,
+                )
+                for conviction_id, (ruling, order_date) in rulings.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["conviction"],
+            update_fields=["packet", "ruling", "order_date", "recorded_by", "recorded_at"],
+        )
         detail: dict[str, Any] = {
             str(c): [r, d.isoformat()] for c, (r, d) in sorted(rulings.items())
         }

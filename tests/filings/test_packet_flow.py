@@ -154,3 +154,22 @@ def test_nobody_downloads_the_packet_of_a_batch_that_is_no_longer_approved(
         comment="A decision must change",
     )
     assert client.get(f"/filings/{packet.pk}/download/").status_code == 403
+
+
+def test_a_ruling_recorded_again_replaces_the_first(
+    client, clerk, approved, django_capture_on_commit_callbacks
+):
+    client.force_login(clerk)
+    packet = generate(client, approved, django_capture_on_commit_callbacks)
+    today = timezone.localdate()
+    client.post(f"/filings/{packet.pk}/file/", {"filed_on": today - timedelta(days=2)})
+    ids = list(approved.items.values_list("conviction_id", flat=True))
+    for ruling, day in (("granted", today - timedelta(days=1)), ("denied", today)):
+        client.post(
+            f"/filings/{packet.pk}/outcomes/",
+            {"convictions": ids[:2], "ruling": ruling, "order_date": day},
+        )
+
+    outcomes = CourtOutcome.objects.filter(conviction_id__in=ids[:2])
+    assert sorted(outcomes.values_list("ruling", "order_date")) == [("denied", today)] * 2
+    assert CourtOutcome.objects.count() == 2
