@@ -53,11 +53,11 @@ chromium:
 # Speed and memory, written down (never asserted by tests). The pipeline part needs
 # DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis); without them it says so and skips.
 bench: install
-	$(PY) -m eligibility.bench
-	$(PY) -m eligibility.bench_pipeline
-	$(PY) -m filings.bench --convictions 1000
-	@if [ -n "$$DATABASE_URL" ]; then $(PY) -m review.bench --rows 1000000; \
-	else echo "review.bench: set DATABASE_URL (PostgreSQL) to time the review pages"; fi
+	$(PY) -m benchmarks.engine
+	$(PY) -m benchmarks.pipeline
+	$(PY) -m benchmarks.packets --convictions 1000
+	@if [ -n "$$DATABASE_URL" ]; then $(PY) -m benchmarks.review_pages --rows 1000000; \
+	else echo "benchmarks.review_pages: set DATABASE_URL (PostgreSQL) to time the review pages"; fi
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from accounts.roles import ADMIN, ASA, CLERK, SUPERVISOR
+from benchmarks.workers import worker_start, worker_stop
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -102,29 +102,7 @@ def celery_worker(transactional_db, tmp_path, settings) -> Iterator[subprocess.P
     env["EVALUATION_CHUNK_ROWS"] = "500"  # small chunks, so that a list makes a real group
     env["CELERY_QUEUE"] = queue
     log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "--app",
-            "config",
-            "worker",
-            "--pool",
-            "solo",
-            "--queues",
-            queue,
-            "--loglevel",
-            "INFO",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    proc = worker_start(env=env, queue=queue, output=log)
     app.conf.task_always_eager = False
     try:
         deadline = time.monotonic() + 60
@@ -138,9 +116,5 @@ def celery_worker(transactional_db, tmp_path, settings) -> Iterator[subprocess.P
         yield proc
     finally:
         app.conf.task_always_eager = True
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        worker_stop(proc)
         log.close()

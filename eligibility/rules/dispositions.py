@@ -61,6 +61,11 @@ _BY_TEXT: dict[str, DispositionKind] = {
 _DROPPED = str.maketrans("", "", ".,-")
 
 
+def disposition_spellings(kind: DispositionKind) -> tuple[str, ...]:
+    """The spellings of 5.2 that read as ``kind``, in the spec's order (none for ``unknown``)."""
+    return _KINDS.get(kind, ())
+
+
 @lru_cache(maxsize=4096)
 def read_disposition(text: str) -> DispositionKind:
     """Read what a disposition means (5.2); anything not listed is ``unknown`` (R9)."""

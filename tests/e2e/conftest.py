@@ -89,10 +89,10 @@ def demo_list(live_server, settings, tmp_path):
     this process (tasks are eager without the ``celery_worker`` fixture)."""
     from datetime import date
 
-    from accounts.management.commands.load_demo import DEMO_SEED
+    from demo.services import DEMO_SEED
+    from demo.synthetic import write_csv
     from eligibility import services
     from eligibility.models import IspList
-    from eligibility.synthetic import write_csv
 
     settings.MEDIA_ROOT = tmp_path / "media"
     path = write_csv(tmp_path / "demo.csv", DEMO_ROWS, seed=DEMO_SEED)

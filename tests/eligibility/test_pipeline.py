@@ -12,10 +12,10 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 
+from demo.synthetic import write_csv
 from eligibility import services
 from eligibility.listfiles import open_list
 from eligibility.models import Conviction, IspList
-from eligibility.synthetic import write_csv
 
 from .conftest import EXAMPLES, expected, stored
 

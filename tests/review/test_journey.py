@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from accounts.management.commands.load_demo import DEMO_LIST_ROWS, DEMO_SEED
+from demo.services import DEMO_LIST_ROWS, DEMO_SEED
+from demo.synthetic import write_csv
 from eligibility import services as eligibility_services
 from eligibility.models import Conviction
-from eligibility.synthetic import write_csv
 from review.models import Decision, Review
 
 from .conftest import AS_OF

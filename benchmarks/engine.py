@@ -1,6 +1,6 @@
-"""``python -m eligibility.bench``: how fast the engine and the list readers are, on this machine.
+"""``python -m benchmarks.engine``: how fast the engine and the list readers are, on this machine.
 
-Measures, on synthetic lists (``eligibility.synthetic``):
+Measures, on synthetic lists (``demo.synthetic``):
 
 * the pure engine ``evaluate()`` on one core, rows per second and peak memory, for each
   ``--rows`` size (default 100,000 and 1,000,000);
@@ -24,7 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -32,18 +32,13 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import TypeVar
 
-from eligibility.listfiles import CANONICAL_HEADERS, open_list
+from demo.synthetic import DEFAULT_SEED, synthetic_records, write_csv, write_xlsx
+from eligibility.listfiles import open_list
 from eligibility.rules import RULESET_VERSION, evaluate
-from eligibility.rules.records import Policy, Record
-from eligibility.synthetic import DEFAULT_SEED, generate_rows, write_csv, write_xlsx
+from eligibility.rules.records import Policy
 
 AS_OF = date(2026, 11, 25)
 T = TypeVar("T")
-_RECORD_COLUMNS = tuple(
-    (field, CANONICAL_HEADERS[field])
-    for field in Record.__dataclass_fields__
-    if field in CANONICAL_HEADERS
-)
 
 
 @dataclass(frozen=True)
@@ -58,14 +53,6 @@ class Measurement:
     @property
     def rows_per_second(self) -> float:
         return self.rows / self.seconds if self.seconds else float("inf")
-
-
-def synthetic_records(n: int, seed: int = DEFAULT_SEED) -> Iterator[Record]:
-    """The non-blank rows of ``generate_rows(n, seed)`` as the engine's records (as read)."""
-    for number, row in enumerate(generate_rows(n, seed), start=1):
-        values = {field: row[header].strip() for field, header in _RECORD_COLUMNS}
-        if any(values.values()):
-            yield Record(row=number, **values)
 
 
 def _peak_rss_mb() -> float:
@@ -174,7 +161,7 @@ def _print_row(m: Measurement) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m eligibility.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.engine", description=__doc__)
     parser.add_argument(
         "--rows",
         type=int,

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from eligibility.listfiles import CANONICAL_HEADERS, DATE_FIELDS
+from eligibility.rules.dispositions import DispositionKind, disposition_spellings
+from eligibility.rules.records import Record
 
 T = TypeVar("T")
 
@@ -179,55 +181,28 @@ _LAST_OFFENSE = date(2024, 12, 31)
 _CRTA = date(2019, 6, 25)
 _ILCS_FROM = date(1993, 1, 1)
 
-_CONVICTIONS = (
-    "GUILTY",
-    "Guilty",
-    "GUILTY PLEA",
-    "PLEA OF GUILTY",
-    "Plea of Guilty",
-    "PLEA GUILTY",
-    "FINDING OF GUILTY",
-    "FOUND GUILTY",
-    "VERDICT GUILTY",
-    "JURY VERDICT GUILTY",
-    "BENCH TRIAL - GUILTY",
-    "CONVICTED",
-    "CONVICTION",
-    "SUPERVISION REVOKED",
-    "SUPERVISION TERMINATED UNSATISFACTORILY",
-    "PROBATION REVOKED",
-)
-_SUPERVISIONS = (
-    "SUPERVISION",
-    "COURT SUPERVISION",
-    "SUPV",
-    "SUPERVISION TERMINATED SATISFACTORILY",
-    "SECTION 10 PROBATION",
-    "710 PROBATION",
-    "410 PROBATION",
-    "550/10 PROBATION",
-    "QUALIFIED PROBATION",
-    "FIRST OFFENDER PROBATION",
-    "DISCHARGED AND DISMISSED",
-)
-_NO_CONVICTIONS = (
-    "DISMISSED",
-    "NOLLE PROSEQUI",
-    "Nolle Prosequi",
-    "NOLLE PROS",
-    "NOLLE",
-    "SOL",
-    "STRICKEN OFF WITH LEAVE",
-    "STRICKEN OFF WITH LEAVE TO REINSTATE",
-    "NOT GUILTY",
-    "FINDING OF NOT GUILTY",
-    "FNG",
-    "ACQUITTED",
-    "NO BILL",
-    "FINDING OF NO PROBABLE CAUSE",
-    "FNPC",
-)
-_RELIEVED = ("VACATED", "PARDONED", "EXPUNGED")
+# The disposition spellings are the rules' own (spec 5.2); a few are written here as the ISP
+# writes them (another case, a dash), which the reader must read the same.
+_AS_WRITTEN = {
+    "GUILTY": ("GUILTY", "Guilty"),
+    "PLEA OF GUILTY": ("PLEA OF GUILTY", "Plea of Guilty"),
+    "BENCH TRIAL GUILTY": ("BENCH TRIAL - GUILTY",),
+    "NOLLE PROSEQUI": ("NOLLE PROSEQUI", "Nolle Prosequi"),
+}
+
+
+def _as_written(kind: DispositionKind) -> tuple[str, ...]:
+    return tuple(
+        written
+        for spelling in disposition_spellings(kind)
+        for written in _AS_WRITTEN.get(spelling, (spelling,))
+    )
+
+
+_CONVICTIONS = _as_written("conviction")
+_SUPERVISIONS = _as_written("supervision")
+_NO_CONVICTIONS = _as_written("no_conviction")
+_RELIEVED = _as_written("relieved")
 _UNKNOWN_DISPOSITIONS = (
     "",
     "TRANSFERRED",
@@ -389,6 +364,21 @@ def generate_rows(n: int, seed: int = DEFAULT_SEED) -> Iterator[dict[str, str]]:
             yield row
             produced += 1
         person += 1
+
+
+_RECORD_COLUMNS = tuple(
+    (field, CANONICAL_HEADERS[field])
+    for field in Record.__dataclass_fields__
+    if field in CANONICAL_HEADERS
+)
+
+
+def synthetic_records(n: int, seed: int = DEFAULT_SEED) -> Iterator[Record]:
+    """The non-blank rows of ``generate_rows(n, seed)`` as the engine's records (as read)."""
+    for number, row in enumerate(generate_rows(n, seed), start=1):
+        values = {field: row[header].strip() for field, header in _RECORD_COLUMNS}
+        if any(values.values()):
+            yield Record(row=number, **values)
 
 
 def write_csv(path: Path | str, n: int, seed: int = DEFAULT_SEED) -> Path:

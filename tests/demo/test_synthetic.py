@@ -8,11 +8,10 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from eligibility.bench import synthetic_records
+from demo.synthetic import HEADERS, generate_rows, synthetic_records, write_csv, write_xlsx
 from eligibility.listfiles import open_list
 from eligibility.rules import evaluate
 from eligibility.rules.records import Policy
-from eligibility.synthetic import HEADERS, generate_rows, write_csv, write_xlsx
 
 AS_OF = date(2026, 11, 25)
 

@@ -1,4 +1,4 @@
-"""``python -m eligibility.bench_pipeline``: the whole import pipeline at scale, on PostgreSQL
+"""``python -m benchmarks.pipeline``: the whole import pipeline at scale, on PostgreSQL
 with real Celery workers, against a plain COPY of the same file.
 
 For each size (default 100,000 and 1,000,000 rows) and each format (CSV, .xlsx): generate a
@@ -22,6 +22,8 @@ import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlparse
+
+from benchmarks.workers import worker_start, worker_stop
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,31 +76,7 @@ def run_import(url: str, path: Path, workers: int) -> dict[str, float]:
     queue = f"bench-{uuid.uuid4().hex[:8]}"
     env = _env(url, queue)
     procs = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "--app",
-                "config",
-                "worker",
-                "--pool",
-                "solo",
-                "--queues",
-                queue,
-                "--loglevel",
-                "WARNING",
-                "--hostname",
-                f"bench{i}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        worker_start(env=env, queue=queue, hostname=f"bench{i}@%h", loglevel="WARNING")
         for i in range(workers)
     ]
     peaks = [0] * workers
@@ -132,34 +110,19 @@ def run_import(url: str, path: Path, workers: int) -> dict[str, float]:
         peaks = [max(p, _peak_kb(proc.pid)) for p, proc in zip(peaks, procs, strict=True)]
     finally:
         for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            proc.wait(timeout=30)
-    phases = subprocess.run(
-        [sys.executable, "-c", _PHASES],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+            worker_stop(proc, timeout=30)
+    from eligibility.models import IspList
+
+    imported = IspList.objects.order_by("-id").first()
+    assert imported is not None
     return {
         "total": total,
-        "store": float(phases[0]),
-        "evaluate": float(phases[1]),
-        "rows": float(phases[2]),
+        "store": imported.seconds("parse_started_at", "parse_finished_at") or 0.0,
+        "evaluate": imported.seconds("evaluate_started_at", "evaluate_finished_at") or 0.0,
+        "rows": float(imported.rows_total),
         "peak_mb": max(peaks) / 1024,
         "summary": output,  # type: ignore[dict-item]
     }
-
-
-_PHASES = """
-import django; django.setup()
-from eligibility.models import IspList
-l = IspList.objects.order_by('-id').first()
-print(l.seconds('parse_started_at', 'parse_finished_at'),
-      l.seconds('evaluate_started_at', 'evaluate_finished_at'), l.rows_total)
-"""
 
 
 def main() -> None:
@@ -181,7 +144,12 @@ def main() -> None:
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=_env(url, "x"), check=True
     )
-    from eligibility.synthetic import write_csv, write_xlsx
+    # This process reads the phases' times from the scratch database the workers write to.
+    os.environ.update(_env(url, "x"))
+    import django
+
+    django.setup()
+    from demo.synthetic import write_csv, write_xlsx
 
     print(
         f"{'rows':>9} {'fmt':>4} {'COPY s':>7} {'store s':>8} {'eval s':>7} {'total s':>8} "
@@ -207,6 +175,9 @@ def main() -> None:
                         flush=True,
                     )
     finally:
+        from django.db import connections
+
+        connections.close_all()
         _psql(admin_url, f'DROP DATABASE IF EXISTS "{name}"')
 
 

@@ -1,8 +1,8 @@
-"""``python -m filings.bench``: how long a court packet takes, and how much memory, on this machine.
+"""``python -m benchmarks.packets``: how long a court packet takes, and how much memory, here.
 
 Builds the packet (motion, orders, Exhibit A, notices, mailing list, manifest, zip) for
 ``--convictions`` synthetic convictions (default 1,000): the first rows of a synthetic ISP list
-(``eligibility.synthetic``) that the engine finds ELIGIBLE, each with its basis, all put in one
+(``demo.synthetic``) that the engine finds ELIGIBLE, each with its basis, all put in one
 court location as a batch would be. Generating and evaluating the list is not timed. Prints the
 seconds of each document and of the whole, the counts, the zip's size and the peak resident
 memory. Nothing is asserted: the numbers are for people (``make bench``).
@@ -45,9 +45,9 @@ def _cpu_seconds() -> float:
 
 def synthetic_convictions(count: int, seed: int) -> list[PacketConviction]:
     """``count`` ELIGIBLE convictions of a synthetic list, as a batch would hand them over."""
+    from demo.synthetic import generate_rows
     from eligibility.listfiles import CANONICAL_HEADERS
     from eligibility.rules import Policy, Record, evaluate
-    from eligibility.synthetic import generate_rows
     from filings.documents import PacketConviction
 
     def rows(n: int) -> Iterator[tuple[Record, dict[str, str]]]:
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> None:
 
     counts = result.counts
     print(
-        f"filings.bench: CPython {platform.python_version()}, {os.cpu_count()} CPUs, "
+        f"benchmarks.packets: CPython {platform.python_version()}, {os.cpu_count()} CPUs, "
         f"{processes} rendering process{'es' if processes > 1 else ''}"
     )
     print(

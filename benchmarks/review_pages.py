@@ -1,8 +1,8 @@
-"""``python -m review.bench --rows 1000000``: the review pages' server time at scale, on PostgreSQL.
+"""``python -m benchmarks.review_pages --rows 1000000``: the review pages' server time at scale.
 
 Against the configured database (``DATABASE_URL``, PostgreSQL), it creates once (and reuses on
 later runs) a synthetic list of ``--rows`` convictions, imported and evaluated by the real
-pipeline (``eligibility.synthetic`` → ``list_store_file`` → ``list_import``, tasks run in this
+pipeline (``demo.synthetic`` → ``list_store_file`` → ``list_import``, tasks run in this
 process), gives a sample of them a decision, and then requests each page through Django's test
 client ``--requests`` times (default 50): the queue (default order and each filter), one
 conviction's page, a decision, and "Take the next 25". For each it prints the median and 95th
@@ -48,7 +48,9 @@ def _setup() -> None:
     # The pipeline's tasks run in this process (no worker needed to build the list).
     os.environ.pop("CELERY_BROKER_URL", None)
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-        sys.exit("review.bench needs DATABASE_URL=postgres://... (the target is PostgreSQL)")
+        sys.exit(
+            "benchmarks.review_pages needs DATABASE_URL=postgres://... (the target is PostgreSQL)"
+        )
     # A million synthetic rows make a file over the upload limit; the bench is no upload.
     os.environ.setdefault("LIST_UPLOAD_MAX_BYTES", str(4 * 1024**3))
     # The generated list file is kept outside the project's media folder.
@@ -62,9 +64,9 @@ def _setup() -> None:
 
 def bench_list(rows: int, seed: int) -> Any:
     """The ready synthetic list of ``rows`` rows, imported on the first run and reused after."""
+    from demo.synthetic import write_csv
     from eligibility import services
     from eligibility.models import IspList
-    from eligibility.synthetic import write_csv
 
     name = f"review-bench-{rows}-{seed}.csv"
     ready = IspList.objects.filter(filename=name, status=IspList.Status.READY).first()
@@ -305,7 +307,7 @@ def _explain(queryset: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m review.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.review_pages", description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000, help="list size (default 100000)")
     parser.add_argument("--requests", type=int, default=50, help="requests per page (default 50)")
     parser.add_argument("--seed", type=int, default=2019)

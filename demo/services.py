@@ -1,0 +1,115 @@
+"""The demo (``manage.py load_demo``): one user per role (password "demo"), an invented ISP list
+imported and evaluated, and work for every role. Demo mode only; safe to run twice.
+
+The top layer (design.md): it may use every app's services; no app imports it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from accounts.roles import ADMIN, ASA, CLERK, SUPERVISOR
+from demo.synthetic import write_csv
+from eligibility import services as eligibility_services
+from eligibility.models import Conviction, IspList
+from filings.models import Packet
+from filings.services import packet_request
+from review import batches
+from review.models import Batch
+from review.services import decision_record
+
+DEMO_PASSWORD = "demo"
+DEMO_LIST_NAME = "demo-isp-list.csv"
+DEMO_LIST_ROWS = 800
+DEMO_SEED = 2019
+DEMO_USERS = {"asa": ASA, "supervisor": SUPERVISOR, "clerk": CLERK, "admin": ADMIN}
+
+
+class DemoRefused(Exception):
+    """The demo was asked for outside demo mode."""
+
+
+def demo_load(*, say: Callable[[str], Any] = print) -> None:
+    """Create the demo users, list and work; ``say`` reports each step."""
+    if not settings.DEMO_MODE:
+        raise DemoRefused("load_demo creates users with a known password: set DEMO_MODE=1.")
+    User = get_user_model()
+    for username, role in DEMO_USERS.items():
+        user, created = User.objects.get_or_create(username=username)
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.is_staff = role == ADMIN
+            user.save()
+        user.groups.add(Group.objects.get(name=role))
+    say("Demo users (password 'demo'): " + ", ".join(f"{u} ({r})" for u, r in DEMO_USERS.items()))
+    _demo_list(supervisor=User.objects.get(username="supervisor"), say=say)
+    _demo_work(say=say)
+
+
+def _demo_list(*, supervisor: Any, say: Callable[[str], Any]) -> None:
+    """An invented ISP list, imported and evaluated (skipped when it is already there)."""
+    if IspList.objects.filter(filename=DEMO_LIST_NAME).exists():
+        say(f"Demo list {DEMO_LIST_NAME} already imported.")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_csv(Path(tmp) / DEMO_LIST_NAME, DEMO_LIST_ROWS, seed=DEMO_SEED)
+        isp_list = eligibility_services.list_store_file(
+            path=path,
+            filename=DEMO_LIST_NAME,
+            as_of=timezone.localdate(),
+            user=supervisor,
+            confirm_reimport=True,
+        )
+    isp_list.refresh_from_db()
+    say(
+        f"Demo list {DEMO_LIST_NAME}: {isp_list.rows_total} rows, "
+        f"{isp_list.get_status_display().lower()}."
+    )
+
+
+def _demo_work(*, say: Callable[[str], Any]) -> None:
+    """Decisions, batches and a packet, so that every role has something to do at once:
+    a batch waiting for the supervisor, an approved batch and a packet for the clerk, and
+    undecided convictions for the attorney."""
+    if Batch.objects.exists():
+        say("Demo batches already there.")
+        return
+    User = get_user_model()
+    asa, supervisor, clerk = (
+        User.objects.get(username=name) for name in ("asa", "supervisor", "clerk")
+    )
+    isp_list = IspList.objects.get(filename=DEMO_LIST_NAME)
+    eligible = Conviction.objects.filter(
+        isp_list=isp_list, determination="ELIGIBLE", reasons=[]
+    ).order_by("-disposition_on", "id")
+    # the three court locations with the most eligible convictions
+    counts: dict[str, int] = {}
+    for location in eligible.values_list("court_location", flat=True):
+        if location:
+            counts[location] = counts.get(location, 0) + 1
+    chosen = sorted(counts, key=lambda loc: (-counts[loc], loc))[:3]
+    for location in chosen:
+        for conviction in eligible.filter(court_location=location)[:8]:
+            decision_record(conviction=conviction, reviewer=asa, kind="confirm", version=0)
+    made = []
+    for location in chosen:
+        batch = batches.batch_create(court_location=location, user=asa)
+        batches.batch_transition(batch=batch, action="submit", user=asa)
+        made.append(batch)
+    if len(made) > 1:
+        batches.batch_transition(batch=made[1], action="approve", user=supervisor)
+    if len(made) > 2:
+        batches.batch_transition(batch=made[2], action="approve", user=supervisor)
+        packet_request(batch=made[2], user=clerk)  # runs now: tasks are eager in the demo
+    states = ", ".join(
+        f"#{b.pk} {Batch.objects.get(pk=b.pk).get_state_display().lower()}" for b in made
+    )
+    say(f"Demo batches: {states}; packets: {Packet.objects.count()}.")
