@@ -6,7 +6,6 @@ from django.urls import path
 from accounts import views
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     path("audit/", views.audit, name="audit"),
     path("audit/export.xlsx", views.audit_export, name="audit_export"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -10,35 +10,15 @@ from django_tables2 import RequestConfig
 from django_tables2.paginators import LazyPaginator
 
 from accounts import selectors
-from accounts.access import perm, requires
+from accounts.access import requires
 from accounts.audit import audit_record
 from accounts.filters import FILTER_PARAMETERS, AuditEventFilter
-from accounts.roles import ROLE_PERMISSIONS
 from accounts.tables import AuditEventTable, detail_text
 from eligibility.spreadsheets import xlsx_response
 
-ROLE_PERMISSION_NAMES = sorted({name for names in ROLE_PERMISSIONS.values() for name in names})
 AUDIT_PAGE_ROWS = 50
 # One worksheet holds 1,048,576 rows, the header included.
 AUDIT_EXPORT_MAX_ROWS = 1_048_575
-
-
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """Every role: what needs them now, and the office's counts per stage (a user without a role
-    sees neither)."""
-    from review import dashboard as office  # the review app's reads; imported where used
-
-    user = request.user
-    context: dict[str, Any] = {}
-    if any(user.has_perm(perm(name)) for name in ROLE_PERMISSION_NAMES):
-        counts = office.office_counts()
-        context.update(counts=counts, needs=office.needs_me(user, counts))
-        if user.has_perm(perm("review_convictions")) or user.has_perm(perm("view_reports")):
-            context.update(
-                by_reason=office.override_rates_by_reason(),
-                by_list=office.override_rates_by_list(),
-            )
-    return render(request, "accounts/dashboard.html", context)
 
 
 def _audit_filter(request: HttpRequest) -> AuditEventFilter:

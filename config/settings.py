@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "eligibility",
     "review",
     "filings",
+    "reports",
     "demo",
 ]
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("eligibility.urls")),
     path("", include("review.urls")),
     path("", include("filings.urls")),
+    path("", include("reports.urls")),
 ]

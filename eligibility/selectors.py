@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Count, Max, QuerySet
 
 from eligibility.listfiles import DATE_FIELDS
-from eligibility.models import Conviction, IspList, OfficePolicy
+from eligibility.models import Conviction, Determination, IspList, OfficePolicy
 
 
 def policy_current() -> OfficePolicy:
@@ -71,6 +71,22 @@ def list_reason_counts(*, isp_list: IspList) -> list[tuple[str, int]]:
         cursor.execute(sql, [isp_list.pk])
         counts = Counter({code: n for code, n in cursor.fetchall()})
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+# A row NOT_ELIGIBLE for this single reason is an arrest, supervision or qualified probation: ISP
+# expunges these records itself, and the office refers them (design.md, the referral list).
+REFERRAL_REASONS = ["NOT_A_CONVICTION"]
+
+
+def rows_to_refer() -> QuerySet[Conviction]:
+    """Rows NOT_ELIGIBLE for the single reason NOT_A_CONVICTION (arrests, supervision)."""
+    return Conviction.objects.filter(
+        determination=Determination.NOT_ELIGIBLE, reasons=REFERRAL_REASONS
+    )
+
+
+def list_referral_count(*, isp_list: IspList) -> int:
+    return rows_to_refer().filter(isp_list=isp_list).count()
 
 
 def list_unreadable_fields(*, isp_list: IspList, limit: int = 200) -> dict[str, dict[str, Any]]:

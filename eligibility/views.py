@@ -47,6 +47,7 @@ def list_upload(request: HttpRequest) -> HttpResponse:
 def _list_context(isp_list: IspList) -> dict[str, object]:
     context: dict[str, object] = {"list": isp_list}
     if isp_list.status == IspList.Status.READY:
+        context["referral_count"] = selectors.list_referral_count(isp_list=isp_list)
         reason_counts = selectors.list_reason_counts(isp_list=isp_list)
         context.update(
             determinations=selectors.list_determination_counts(isp_list=isp_list),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from filings import report_views, views
+from filings import views
 
 urlpatterns = [
     path("filings/", views.packet_index, name="filings"),
@@ -15,12 +15,5 @@ urlpatterns = [
         "filings/<int:pk>/outcomes/upload/",
         views.packet_outcomes_upload,
         name="packet_outcomes_upload",
-    ),
-    path("reports/", report_views.report_index, name="reports"),
-    path("reports/export.xlsx", report_views.report_export, name="report_export"),
-    path(
-        "lists/<int:pk>/referrals.xlsx",
-        report_views.referral_download,
-        name="referral_download",
     ),
 ]

@@ -40,7 +40,7 @@ PAGES: dict[str, set[str]] = {
     "/audit/export.xlsx": {"supervisor", "admin"},
     "/reports/": {"supervisor", "admin"},
     "/reports/export.xlsx": {"supervisor", "admin"},
-    "/lists/{list}/referrals.xlsx": {"supervisor", "admin"},
+    "/reports/lists/{list}/referrals.xlsx": {"supervisor", "admin"},
 }
 
 # Endpoints that only take POST: the roles that may use them.

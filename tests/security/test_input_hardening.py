@@ -331,7 +331,7 @@ def referrals_export(client, upload) -> object:
     extra = [EVIL["date_of_birth"], EVIL["offense_class"], EVIL["disposition"]]
     header = [*HEADER.split(","), "ARRESTING_AGENCY", "DCN", "MIDDLE_NAME"]
     upload(client, "evil.csv", csv_bytes([*cells, *extra], header=header))
-    return client.get(f"/lists/{the_list().pk}/referrals.xlsx")
+    return client.get(f"/reports/lists/{the_list().pk}/referrals.xlsx")
 
 
 def sample_export(client, upload) -> object:
@@ -346,7 +346,7 @@ EXPORTS = {
     "/lists/<int:pk>/results.xlsx": results_export,
     "/audit/export.xlsx": audit_export,
     "/reports/export.xlsx": reports_export,
-    "/lists/<int:pk>/referrals.xlsx": referrals_export,
+    "/reports/lists/<int:pk>/referrals.xlsx": referrals_export,
 }
 
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     CharField,
     Count,
@@ -50,13 +51,13 @@ from openpyxl import Workbook
 
 from eligibility.models import Conviction, Determination, IspList, OfficePolicy
 from eligibility.rules.statutes import CANNABIS_CONTROL_ACT
+from eligibility.selectors import rows_to_refer
 from eligibility.spreadsheets import safe_cell
 from filings.models import CourtOutcome, Packet
-from review.models import Batch, Decision, Outcome
+from review.models import Batch, Decision, Outcome, Review
 
 SUPPRESS_BELOW = 10
 SUPPRESSED = "<10"
-REFERRAL_REASONS = ["NOT_A_CONVICTION"]
 NOT_CONVICTIONS = ("NOT_A_CONVICTION", "ALREADY_RELIEVED", "DUPLICATE_ROW")
 NO_REASON = "(none: the machine found it eligible)"
 UNKNOWN = "(not recorded)"
@@ -147,8 +148,13 @@ class Scope:
             lists = lists.filter(uploaded_at__date__lte=self.date_to)
         return lists
 
+    @property
+    def narrowed(self) -> bool:
+        """Whether the scope is less than the whole office."""
+        return self.isp_list is not None or bool(self.date_from or self.date_to)
+
     def rows(self) -> QuerySet[Conviction]:
-        if self.isp_list is None and not (self.date_from or self.date_to):
+        if not self.narrowed:
             return Conviction.objects.all()
         return Conviction.objects.filter(isp_list__in=self.lists().values("pk"))
 
@@ -448,32 +454,137 @@ def equity(found: list[Person]) -> list[Table]:
 # Attorney agreement ------------------------------------------------------------------------------
 
 
-def agreement(scope: Scope) -> Table:
-    """Override rates by the machine's reason codes, over the current decision of each row."""
-    groups = (
-        scope.rows()
-        .filter(review__decision__isnull=False)
-        .values("review__decision__machine_reasons", "review__decision__kind")
-        .annotate(n=Count("id"))
-        .order_by()
+OVERRIDE = Decision.Kind.OVERRIDE
+NEEDS_REVIEW = Determination.NEEDS_REVIEW
+
+
+@dataclass(frozen=True)
+class OverrideRate:
+    key: Any  # a reason code ("" for none), or a list id
+    label: str
+    called: int  # current decisions where the machine made a call
+    overridden: int
+    resolved: int  # current decisions on rows the machine sent to a person
+
+    @property
+    def decided(self) -> int:
+        return self.called + self.resolved
+
+    @property
+    def rate(self) -> float | None:
+        return self.overridden / self.called if self.called else None
+
+
+def _rate_order(row: OverrideRate) -> tuple[float, int, str]:
+    return (-(row.rate or 0.0), -row.called, str(row.label))
+
+
+def override_rates_by_reason(scope: Scope | None = None) -> list[OverrideRate]:
+    """How often attorneys depart from the machine, per reason code of the machine's view, over
+    the current decision of each row in ``scope`` (the whole office by default). One grouped
+    query; the dashboard and /reports/ both show this figure."""
+    scope = scope or Scope()
+    review, decision = Review._meta.db_table, Decision._meta.db_table
+    conviction = Conviction._meta.db_table
+    where, params = "", []
+    if scope.narrowed:
+        lists = [int(pk) for pk in scope.lists().values_list("pk", flat=True)] or [0]
+        where = (
+            f"WHERE rv.conviction_id IN (SELECT id FROM {conviction} "
+            f"WHERE isp_list_id IN ({', '.join(['%s'] * len(lists))}))"
+        )
+        params = lists
+    if connection.vendor == "postgresql":
+        codes = "CROSS JOIN LATERAL jsonb_array_elements_text(d.machine_reasons) AS r(code)"
+        code = "r.code"
+    else:
+        codes = ", json_each(d.machine_reasons) AS r"
+        code = "r.value"
+    sql = f"""
+        SELECT {code},
+               SUM(CASE WHEN d.machine_determination <> %s THEN 1 ELSE 0 END),
+               SUM(CASE WHEN d.machine_determination <> %s AND d.kind = %s THEN 1 ELSE 0 END),
+               SUM(CASE WHEN d.machine_determination = %s THEN 1 ELSE 0 END)
+        FROM {review} rv JOIN {decision} d ON d.id = rv.decision_id {codes}
+        {where}
+        GROUP BY {code}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [NEEDS_REVIEW, NEEDS_REVIEW, OVERRIDE, NEEDS_REVIEW, *params])
+        found = cursor.fetchall()
+    rates = [OverrideRate(c, c, int(a or 0), int(o or 0), int(r or 0)) for c, a, o, r in found]
+    plain = _current(scope).filter(decision__machine_reasons=[]).aggregate(**_rate_counts())
+    if any(plain.values()):
+        rates.append(
+            OverrideRate("", NO_REASON, plain["called"], plain["overridden"], plain["resolved"])
+        )
+    return sorted(rates, key=_rate_order)
+
+
+def override_rates_by_list(scope: Scope | None = None) -> list[OverrideRate]:
+    found = (
+        _current(scope or Scope())
+        .values("conviction__isp_list_id", "conviction__isp_list__filename")
+        .annotate(**_rate_counts())
+        .order_by("conviction__isp_list_id")
     )
-    decisions: dict[str, int] = defaultdict(int)
-    overrides: dict[str, int] = defaultdict(int)
-    for group in groups:
-        codes = group["review__decision__machine_reasons"] or [NO_REASON]
-        for code in set(codes):
-            decisions[code] += group["n"]
-            if group["review__decision__kind"] == Decision.Kind.OVERRIDE:
-                overrides[code] += group["n"]
+    return [
+        OverrideRate(
+            row["conviction__isp_list_id"],
+            f"#{row['conviction__isp_list_id']} {row['conviction__isp_list__filename']}",
+            row["called"],
+            row["overridden"],
+            row["resolved"],
+        )
+        for row in found
+    ]
+
+
+def _current(scope: Scope) -> QuerySet[Review]:
+    current = Review.objects.filter(decision__isnull=False)
+    if scope.narrowed:
+        current = current.filter(conviction__isp_list__in=scope.lists().values("pk"))
+    return current
+
+
+def _rate_counts() -> dict[str, Count]:
+    called = ~Q(decision__machine_determination=NEEDS_REVIEW)
+    return {
+        "called": Count("pk", filter=called),
+        "overridden": Count("pk", filter=called & Q(decision__kind=OVERRIDE)),
+        "resolved": Count("pk", filter=Q(decision__machine_determination=NEEDS_REVIEW)),
+    }
+
+
+def agreement(scope: Scope) -> Table:
+    """The override rates by reason code (``override_rates_by_reason``) as a published table."""
     return Table(
         key="agreement",
         title="Attorney agreement: override rates by reason code",
-        header=["Reason code", "Decisions", "Overridden", "Override rate %"],
-        rows=[
-            [code, decisions[code], overrides[code], percent(overrides[code], decisions[code])]
-            for code in sorted(decisions)
+        header=[
+            "Reason code",
+            "Decisions",
+            "Machine made a call",
+            "Overridden",
+            "Override rate %",
+            "Resolved (machine sent to a person)",
         ],
-        note="A decision on a row with several reason codes counts under each of them.",
+        rows=[
+            [
+                rate.label,
+                rate.decided,
+                rate.called,
+                rate.overridden,
+                percent(rate.overridden, rate.called),
+                rate.resolved,
+            ]
+            for rate in override_rates_by_reason(scope)
+        ],
+        note=(
+            "A decision on a row with several reason codes counts under each of them. The rate is "
+            "over the rows where the machine made a call (ELIGIBLE or NOT_ELIGIBLE); a "
+            "NEEDS_REVIEW row can only be resolved by an attorney, so it is counted apart."
+        ),
     )
 
 
@@ -482,11 +593,7 @@ def agreement(scope: Scope) -> Table:
 
 def referral_rows_query(scope: Scope) -> QuerySet[Conviction]:
     """Rows NOT_ELIGIBLE for the single reason NOT_A_CONVICTION (arrests, supervision)."""
-    return scope.rows().filter(determination=Determination.NOT_ELIGIBLE, reasons=REFERRAL_REASONS)
-
-
-def referral_count(isp_list: IspList) -> int:
-    return referral_rows_query(Scope(isp_list=isp_list)).count()
+    return scope.rows() & rows_to_refer()
 
 
 def referrals_by_agency(scope: Scope) -> Table:

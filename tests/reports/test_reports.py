@@ -22,10 +22,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from eligibility.models import Conviction, IspList, OfficePolicy
+from eligibility.selectors import list_referral_count
 from eligibility.services import bucket_of
-from filings import reports
 from filings.models import CourtOutcome, Packet
 from filings.purge import purge_expunged
+from reports import selectors
 from review.models import Batch, BatchItem, Decision, Review
 
 pytestmark = pytest.mark.django_db
@@ -186,7 +187,7 @@ def table(tables, key):
 
 
 def whole_office(isp_list):
-    return reports.report_tables(reports.Scope(isp_list=isp_list))
+    return selectors.report_tables(selectors.Scope(isp_list=isp_list))
 
 
 def test_the_funnel_counts_every_stage_with_its_percentage(known):
@@ -228,12 +229,12 @@ def test_a_cell_of_7_is_suppressed_with_its_complement_and_the_totals_are_shown(
 
 
 def test_suppression_hides_every_cell_under_10_and_a_second_cell_of_its_row_and_column():
-    hidden, totals = reports.suppression([[7, 20], [30, 40], [12, 15]], [49, 75])
+    hidden, totals = selectors.suppression([[7, 20], [30, 40], [12, 15]], [49, 75])
     assert hidden == [[True, True], [False, False], [True, True]]
     assert totals == [False, False]
-    hidden, totals = reports.suppression([[3]], [3])
+    hidden, totals = selectors.suppression([[3]], [3])
     assert hidden == [[True]] and totals == [True]
-    hidden, totals = reports.suppression([[0, 12], [15, 11]], [15, 23])
+    hidden, totals = selectors.suppression([[0, 12], [15, 11]], [15, 23])
     assert hidden == [[False, False], [False, False]], "zeros disclose no one"
 
 
@@ -247,7 +248,25 @@ def test_impact_counts_people_with_no_cannabis_and_no_conviction_left(known):
 
 def test_override_rates_are_given_by_reason_code(known):
     rows = table(whole_office(known), "agreement").rows
-    assert rows == [[reports.NO_REASON, 30, 0, 0.0], ["AMOUNT_UNKNOWN", 2, 2, 100.0]]
+    # The two AMOUNT_UNKNOWN rows were NEEDS_REVIEW: resolved by an attorney, not overridden.
+    assert rows == [
+        [selectors.NO_REASON, 30, 30, 0, 0.0, 0],
+        ["AMOUNT_UNKNOWN", 2, 0, 0, None, 2],
+    ]
+
+
+def test_the_dashboard_and_the_reports_page_give_the_same_override_rates(known, client, supervisor):
+    client.force_login(supervisor)
+    on_dashboard = {
+        rate.label: (rate.decided, rate.called, rate.overridden, rate.resolved)
+        for rate in client.get("/").context["by_reason"]
+    }
+    report = client.get("/reports/", {"isp_list": known.pk}).context["tables"]
+    on_reports = {
+        row[0]: (row[1], row[2], row[3], row[5]) for row in table(report, "agreement").rows
+    }
+    assert on_dashboard == on_reports
+    assert on_dashboard["AMOUNT_UNKNOWN"] == (2, 0, 0, 2)
 
 
 def test_the_counts_are_the_same_after_a_purge(known):
@@ -266,11 +285,11 @@ def test_the_counts_are_the_same_after_a_purge(known):
 
 
 def test_the_referral_list_groups_rows_not_a_conviction_by_agency(client, supervisor, known):
-    assert reports.referral_count(known) == 4
+    assert list_referral_count(isp_list=known) == 4
     by_agency = table(whole_office(known), "referrals").rows
     assert by_agency == [[CPD, 3], [EVANSTON, 1]]
     client.force_login(supervisor)
-    response = client.get(f"/lists/{known.pk}/referrals.xlsx")
+    response = client.get(f"/reports/lists/{known.pk}/referrals.xlsx")
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(book.active.iter_rows(values_only=True))
@@ -292,7 +311,7 @@ def test_the_list_page_shows_the_referral_count_with_its_link(client, supervisor
     client.force_login(supervisor)
     page = client.get(f"/lists/{known.pk}/").content.decode()
     assert "4 rows to refer to ISP and the arresting agencies" in page
-    assert f"/lists/{known.pk}/referrals.xlsx" in page
+    assert f"/reports/lists/{known.pk}/referrals.xlsx" in page
 
 
 def workbook_text(content: bytes) -> str:
@@ -382,5 +401,5 @@ def test_only_supervisors_and_admins_see_reports_and_referrals(
     client, request, known, role, allowed
 ):
     client.force_login(request.getfixturevalue(role))
-    for url in ("/reports/", "/reports/export.xlsx", f"/lists/{known.pk}/referrals.xlsx"):
+    for url in ("/reports/", "/reports/export.xlsx", f"/reports/lists/{known.pk}/referrals.xlsx"):
         assert client.get(url).status_code == (200 if allowed else 403), url

@@ -7,10 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from review import batches, dashboard, samples, services
+from reports import dashboard, selectors
+from review import batches, samples, services
 from review.models import Batch
-
-from .conftest import login, make_list
+from tests.review.conftest import login, make_list
 
 pytestmark = pytest.mark.django_db
 State = Batch.State
@@ -173,7 +173,7 @@ def test_override_rates_per_reason_code_and_per_list_count_current_decisions(asa
     for conviction in sent.convictions.all():
         decide(conviction, asa, outcome="ELIGIBLE")
 
-    by_reason = {r.key: r for r in dashboard.override_rates_by_reason()}
+    by_reason = {r.key: r for r in selectors.override_rates_by_reason()}
     assert set(by_reason) == {"OUT_OF_COUNTY", "SECTION_7_ENHANCEMENT", "AMOUNT_UNKNOWN", ""}
     for code in ("OUT_OF_COUNTY", "SECTION_7_ENHANCEMENT"):
         assert (by_reason[code].called, by_reason[code].overridden) == (4, 1)
@@ -182,7 +182,13 @@ def test_override_rates_per_reason_code_and_per_list_count_current_decisions(asa
     assert (unknown.called, unknown.overridden, unknown.resolved, unknown.rate) == (0, 0, 2, None)
     assert (by_reason[""].called, by_reason[""].overridden, by_reason[""].rate) == (2, 1, 0.5)
 
-    by_list = {r.key: r for r in dashboard.override_rates_by_list()}
+    in_one_list = selectors.override_rates_by_reason(selectors.Scope(isp_list=two_codes))
+    assert {r.key: (r.called, r.overridden) for r in in_one_list} == {
+        "OUT_OF_COUNTY": (4, 1),
+        "SECTION_7_ENHANCEMENT": (4, 1),
+    }
+
+    by_list = {r.key: r for r in selectors.override_rates_by_list()}
     assert set(by_list) == {two_codes.pk, plain.pk, sent.pk}
     assert (by_list[two_codes.pk].called, by_list[two_codes.pk].overridden) == (4, 1)
     assert (by_list[plain.pk].called, by_list[plain.pk].overridden) == (2, 1)

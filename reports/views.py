@@ -2,18 +2,42 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from accounts.access import requires
+from accounts.access import perm, requires
+from accounts.roles import ROLE_PERMISSIONS
 from eligibility.models import IspList
+from eligibility.selectors import list_referral_count
 from eligibility.spreadsheets import workbook_response, xlsx_response
-from filings import reports
+from reports import dashboard as office
+from reports import selectors
 
 CHART_WIDTH = 520
 BAR_HEIGHT = 22
 LABEL_WIDTH = 220
+
+
+ROLE_PERMISSION_NAMES = sorted({name for names in ROLE_PERMISSIONS.values() for name in names})
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Every role: what needs them now, and the office's counts per stage (a user without a role
+    sees neither)."""
+    user = request.user
+    context: dict[str, Any] = {}
+    if any(user.has_perm(perm(name)) for name in ROLE_PERMISSION_NAMES):
+        counts = office.office_counts()
+        context.update(counts=counts, needs=office.needs_me(user, counts))
+        if user.has_perm(perm("review_convictions")) or user.has_perm(perm("view_reports")):
+            context.update(
+                by_reason=selectors.override_rates_by_reason(),
+                by_list=selectors.override_rates_by_list(),
+            )
+    return render(request, "reports/dashboard.html", context)
 
 
 class ScopeForm(forms.Form):
@@ -27,9 +51,9 @@ class ScopeForm(forms.Form):
         required=False, label="to", widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def scope(self) -> reports.Scope:
+    def scope(self) -> selectors.Scope:
         data = self.cleaned_data if self.is_valid() else {}
-        return reports.Scope(
+        return selectors.Scope(
             isp_list=data.get("isp_list"),
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
@@ -71,7 +95,7 @@ def bar_chart(title: str, bars: list[tuple[str, int | str]]) -> dict[str, object
 def report_index(request: HttpRequest) -> HttpResponse:
     form = ScopeForm(request.GET or None)
     scope = form.scope()
-    tables = reports.report_tables(scope)
+    tables = selectors.report_tables(scope)
     by_key = {table.key: table for table in tables}
     funnel = by_key["funnel"]
     race = by_key["equity_race"]
@@ -84,24 +108,24 @@ def report_index(request: HttpRequest) -> HttpResponse:
         "scope": scope,
         "tables": tables,
         "charts": charts,
-        "definitions": reports.DEFINITIONS,
+        "definitions": selectors.DEFINITIONS,
         "query": request.GET.urlencode(),
         "referral_count": (
-            reports.referral_count(scope.isp_list) if scope.isp_list is not None else None
+            list_referral_count(isp_list=scope.isp_list) if scope.isp_list is not None else None
         ),
     }
-    return render(request, "filings/reports/index.html", context)
+    return render(request, "reports/index.html", context)
 
 
 @requires("view_reports")
 def report_export(request: HttpRequest) -> HttpResponse:
     """Every table of the page in one workbook, or the one named by ``?table=``."""
     scope = ScopeForm(request.GET or None).scope()
-    tables = [*reports.report_tables(scope), reports.definitions_table()]
+    tables = [*selectors.report_tables(scope), selectors.definitions_table()]
     wanted = request.GET.get("table", "")
     if wanted:
         tables = [table for table in tables if table.key == wanted] or tables
-    workbook = reports.report_workbook(tables, heading=f"Scope: {scope.describe()}")
+    workbook = selectors.report_workbook(tables, heading=f"Scope: {scope.describe()}")
     return workbook_response(workbook, f"report-{wanted}.xlsx" if wanted else "report.xlsx")
 
 
@@ -112,6 +136,6 @@ def referral_download(request: HttpRequest, pk: int) -> HttpResponse:
     return xlsx_response(
         filename=f"referrals-list-{isp_list.pk}.xlsx",
         title="Referrals by agency",
-        header=reports.REFERRAL_HEADER,
-        rows=reports.referral_rows(isp_list),
+        header=selectors.REFERRAL_HEADER,
+        rows=selectors.referral_rows(isp_list),
     )

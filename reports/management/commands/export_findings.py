@@ -14,7 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from filings import reports
+from reports import selectors
 
 
 def iso_date(text: str) -> date:
@@ -39,9 +39,9 @@ class Command(BaseCommand):
         out = Path(options["out"])
         if out.suffix.lower() != ".xlsx":
             raise CommandError("the output file must end in .xlsx")
-        scope = reports.Scope(date_from=date_from, date_to=date_to)
+        scope = selectors.Scope(date_from=date_from, date_to=date_to)
         tables = [
-            reports.Table(
+            selectors.Table(
                 key="about",
                 title="About",
                 header=["Item", "Value"],
@@ -52,10 +52,10 @@ class Command(BaseCommand):
                     ["Lists", scope.lists().count()],
                 ],
             ),
-            *[t for t in reports.report_tables(scope) if t.key != "referrals"],
-            reports.policy_versions(scope),
-            reports.definitions_table(),
+            *[t for t in selectors.report_tables(scope) if t.key != "referrals"],
+            selectors.policy_versions(scope),
+            selectors.definitions_table(),
         ]
         with out.open("wb") as handle:
-            reports.report_workbook(tables, heading=f"Scope: {scope.describe()}").save(handle)
+            selectors.report_workbook(tables, heading=f"Scope: {scope.describe()}").save(handle)
         self.stdout.write(f"Wrote {len(tables)} tables for {scope.describe()} to {out}")
