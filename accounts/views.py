@@ -14,7 +14,7 @@ from accounts.access import requires
 from accounts.audit import audit_record
 from accounts.filters import FILTER_PARAMETERS, AuditEventFilter
 from accounts.tables import AuditEventTable, detail_text
-from eligibility.spreadsheets import xlsx_response
+from core.spreadsheets import xlsx_response
 
 AUDIT_PAGE_ROWS = 50
 # One worksheet holds 1,048,576 rows, the header included.

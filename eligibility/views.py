@@ -7,13 +7,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import requires
 from accounts.audit import audit_record
+from core.spreadsheets import xlsx_response
 from eligibility import selectors, services
 from eligibility.forms import ListUploadForm, PolicyForm, ReevaluateForm
 from eligibility.listfiles import ListRefused
 from eligibility.models import Conviction, IspList
 from eligibility.policy import SWITCHES, policy_from_values, policy_impact
 from eligibility.rules import REASONS
-from eligibility.spreadsheets import xlsx_response
 
 
 @requires("upload_lists")

@@ -34,9 +34,9 @@ from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from core.spreadsheets import safe_cell
 from eligibility.rules import Record, case_key, person_key, read_date
 from eligibility.rules.engine import collapse
-from eligibility.spreadsheets import safe_cell
 from filings import paper
 
 if TYPE_CHECKING:

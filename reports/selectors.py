@@ -49,10 +49,10 @@ from django.db.models.expressions import Case, When
 from django.db.models.functions import Cast, Coalesce, Concat
 from openpyxl import Workbook
 
+from core.spreadsheets import safe_cell
 from eligibility.models import Conviction, Determination, IspList, OfficePolicy
 from eligibility.rules.statutes import CANNABIS_CONTROL_ACT
 from eligibility.selectors import rows_to_refer
-from eligibility.spreadsheets import safe_cell
 from filings.models import CourtOutcome, Packet
 from review.models import Batch, Decision, Outcome, Review
 

@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, render
 
 from accounts.access import perm, requires
 from accounts.roles import ROLE_PERMISSIONS
+from core.spreadsheets import workbook_response, xlsx_response
 from eligibility.models import IspList
 from eligibility.selectors import list_referral_count
-from eligibility.spreadsheets import workbook_response, xlsx_response
 from reports import dashboard as office
 from reports import selectors
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from accounts.access import requires
 from accounts.audit import audit_record
+from core.spreadsheets import xlsx_response
 from eligibility.models import IspList
 from eligibility.rules import REASONS
-from eligibility.spreadsheets import xlsx_response
 from review import samples, selectors
 from review.models import Outcome, SampleItem, ValidationSample
 

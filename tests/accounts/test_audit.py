@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group
 
 from accounts.audit import audit_record
 from accounts.models import AuditEvent
-from eligibility.spreadsheets import FORMULA_STARTS
+from core.spreadsheets import FORMULA_STARTS
 
 PASSWORD = "correct horse battery"
 CHICAGO = ZoneInfo("America/Chicago")

@@ -20,11 +20,11 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from openpyxl.utils import get_column_letter
 
+from core.spreadsheets import FORMULA_STARTS
 from eligibility.listfiles import ListRefused, open_list
 from eligibility.models import Conviction, IspList
 from eligibility.rules import engine
 from eligibility.rules.records import Policy, Record
-from eligibility.spreadsheets import FORMULA_STARTS
 
 pytestmark = pytest.mark.django_db
 
