@@ -14,13 +14,36 @@ from urllib.parse import unquote, urlparse
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+
+class SettingError(RuntimeError):
+    """An environment variable holds what its setting cannot be: the start stops, naming it."""
+
+
 def envbool(name: str, default: str = "False") -> bool:
-    return os.getenv(name, default).strip().lower() in {"1", "true", "yes", "on"}
+    """A yes/no setting. A word that is neither (a typo such as ``ture``) stops the start: read
+    as False it would silently turn off what it names (four eyes, secure cookies)."""
+    value = os.getenv(name, "").strip().lower() or default.lower()
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise SettingError(
+        f"{name}={os.getenv(name)!r} is not a yes/no word: use one of "
+        f"{', '.join(sorted(TRUE_WORDS))} or {', '.join(sorted(FALSE_WORDS))}."
+    )
 
 
 def envint(name: str, default: int) -> int:
     value = os.getenv(name, "").strip()
-    return int(value) if value else default
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SettingError(f"{name}={value!r} is not a whole number.") from None
 
 
 def envlist(name: str, default: str = "") -> list[str]:
@@ -215,6 +238,20 @@ CELERY_BEAT_SCHEDULE = {
 # an uploaded list file is kept after its import.
 RETENTION_DAYS = envint("RETENTION_DAYS", 60)
 SOURCE_RETENTION_DAYS = envint("SOURCE_RETENTION_DAYS", 30)
+
+# The office named on the court papers (their wording is in templates/filings/documents/). The
+# address is its lines separated by "|".
+OFFICE_STATE_ATTORNEY = os.getenv("OFFICE_STATE_ATTORNEY", "Eileen O'Neill Burke")
+OFFICE_NAME = os.getenv("OFFICE_NAME", "Cook County State's Attorney's Office")
+OFFICE_ADDRESS = tuple(
+    line.strip()
+    for line in os.getenv(
+        "OFFICE_ADDRESS", "69 W. Washington Street, Suite 3200|Chicago, Illinois 60602"
+    ).split("|")
+    if line.strip()
+)
+# Processes that render one packet's documents (0: one per CPU).
+FILINGS_PACKET_PROCESSES = envint("FILINGS_PACKET_PROCESSES", 0)
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
     CELERY_RESULT_BACKEND = "cache+memory://"

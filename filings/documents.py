@@ -45,9 +45,6 @@ if TYPE_CHECKING:
 TEMPLATES = "filings/documents"
 
 # Defaults of the office settings (the lead adds them to config/settings.py; until then these).
-DEFAULT_STATE_ATTORNEY = "Eileen O'Neill Burke"
-DEFAULT_OFFICE_NAME = "Cook County State's Attorney's Office"
-DEFAULT_OFFICE_ADDRESS = ("69 W. Washington Street, Suite 3200", "Chicago, Illinois 60602")
 
 
 class PacketError(ValueError):
@@ -174,10 +171,6 @@ class PacketConviction:
         return tuple(line for line in (self.address_line.strip(), last) if line)
 
 
-def _setting(name: str, default: Any) -> Any:
-    return getattr(settings, name, default)
-
-
 @dataclass(frozen=True)
 class PacketRequest:
     """Everything a packet says: the batch, its court location, its date and its convictions
@@ -189,13 +182,9 @@ class PacketRequest:
     convictions: Sequence[PacketConviction]
     # Free text for the notices, e.g. "March 3, 2027, 9:30 a.m., Courtroom 101, ...".
     hearing: str = ""
-    state_attorney: str = field(
-        default_factory=lambda: _setting("OFFICE_STATE_ATTORNEY", DEFAULT_STATE_ATTORNEY)
-    )
-    office_name: str = field(default_factory=lambda: _setting("OFFICE_NAME", DEFAULT_OFFICE_NAME))
-    office_address: tuple[str, ...] = field(
-        default_factory=lambda: tuple(_setting("OFFICE_ADDRESS", DEFAULT_OFFICE_ADDRESS))
-    )
+    state_attorney: str = field(default_factory=lambda: settings.OFFICE_STATE_ATTORNEY)
+    office_name: str = field(default_factory=lambda: settings.OFFICE_NAME)
+    office_address: tuple[str, ...] = field(default_factory=lambda: tuple(settings.OFFICE_ADDRESS))
 
     def check(self) -> None:
         """Refuse what would make a wrong court paper: no convictions, a conviction without a

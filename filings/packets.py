@@ -151,8 +151,8 @@ def packet_processes() -> int:
     CPU. Forking needs a platform that forks; elsewhere one process does it all."""
     if "fork" not in billiard.get_all_start_methods():
         return 1
-    configured = getattr(settings, "FILINGS_PACKET_PROCESSES", None)
-    return max(1, int(configured) if configured else os.cpu_count() or 1)
+    configured = settings.FILINGS_PACKET_PROCESSES
+    return max(1, configured or os.cpu_count() or 1)
 
 
 def _rendered_in_order(

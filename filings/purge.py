@@ -62,11 +62,11 @@ class PurgeReport:
 
 
 def retention_days() -> int:
-    return int(getattr(settings, "RETENTION_DAYS", 60))
+    return int(settings.RETENTION_DAYS)
 
 
 def source_retention_days() -> int:
-    return int(getattr(settings, "SOURCE_RETENTION_DAYS", 30))
+    return int(settings.SOURCE_RETENTION_DAYS)
 
 
 TOKEN_PREFIX = "T|"

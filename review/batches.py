@@ -58,7 +58,7 @@ class BatchRefused(Exception):
 
 
 def four_eyes() -> bool:
-    return bool(getattr(settings, "BATCH_FOUR_EYES", True))
+    return bool(settings.BATCH_FOUR_EYES)
 
 
 def batchable_convictions() -> QuerySet[Conviction]:

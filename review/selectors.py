@@ -52,7 +52,7 @@ PERSON_ROWS_SHOWN = 200
 
 
 def claim_hours() -> float:
-    return float(getattr(settings, "REVIEW_CLAIM_HOURS", 8))
+    return float(settings.REVIEW_CLAIM_HOURS)
 
 
 def claim_cutoff(now: datetime | None = None) -> datetime:

@@ -135,3 +135,37 @@ def test_with_database_and_broker_urls_the_app_uses_postgresql_and_the_broker():
         "redis://h:6379/0",
         "['sao.example']",
     ]
+
+
+@pytest.mark.parametrize("name", ["BATCH_FOUR_EYES", "SECURE_COOKIES", "DEMO_MODE"])
+def test_a_yes_no_setting_that_is_not_a_yes_no_word_stops_the_start_naming_it(name):
+    result = run_settings({"SECRET_KEY": "k", name: "ture"}, "pass")
+    assert result.returncode != 0
+    assert f"{name}='ture' is not a yes/no word" in result.stderr
+
+
+@pytest.mark.parametrize(("word", "read"), [("off", "False"), ("No", "False"), ("YES", "True")])
+def test_yes_no_settings_read_every_usual_word(word, read):
+    result = run_settings({"SECRET_KEY": "k", "BATCH_FOUR_EYES": word}, "print(s.BATCH_FOUR_EYES)")
+    assert result.stdout.strip() == read
+
+
+def test_a_number_setting_that_is_not_a_number_stops_the_start_naming_it():
+    result = run_settings({"SECRET_KEY": "k", "RETENTION_DAYS": "sixty"}, "pass")
+    assert result.returncode != 0
+    assert "RETENTION_DAYS='sixty' is not a whole number" in result.stderr
+
+
+def test_the_office_on_the_court_papers_comes_from_the_environment():
+    result = run_settings(
+        {
+            "SECRET_KEY": "k",
+            "OFFICE_NAME": "Will County State's Attorney",
+            "OFFICE_ADDRESS": "121 N. Chicago Street | Joliet, Illinois 60432",
+        },
+        "print(s.OFFICE_NAME); print(s.OFFICE_ADDRESS)",
+    )
+    assert result.stdout.splitlines() == [
+        "Will County State's Attorney",
+        "('121 N. Chicago Street', 'Joliet, Illinois 60432')",
+    ]
