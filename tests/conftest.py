@@ -11,21 +11,16 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from django.contrib.auth.models import Group
 
 from accounts.roles import ADMIN, ASA, CLERK, SUPERVISOR
 from benchmarks.workers import worker_start, worker_stop
+from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def make_user(django_user_model, username: str, role: str | None):
-    user = django_user_model.objects.create_user(
-        username=username, password="correct horse battery"
-    )
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    return user
+    return UserFactory(username=username, role=role)
 
 
 @pytest.fixture

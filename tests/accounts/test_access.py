@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.factories import BatchFactory, UserFactory
+
 ROLES = ("asa", "supervisor", "clerk", "admin")
 EXAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "examples"
 UPLOADERS = {"supervisor", "admin"}
@@ -82,17 +84,16 @@ def ids(db, settings, tmp_path, django_capture_on_commit_callbacks) -> dict[str,
             as_of=date(2026, 11, 25),
             user=None,
         )
-    from django.contrib.auth import get_user_model
 
     from review.models import Batch
 
-    maker = get_user_model().objects.create_user("batch-maker", password="x" * 12)
-    batch = Batch.objects.create(court_location="MUNICIPAL DISTRICT 1", created_by=maker)
+    maker = UserFactory(username="batch-maker")
+    batch = BatchFactory(court_location="MUNICIPAL DISTRICT 1", created_by=maker)
     from django.core.files.base import ContentFile
 
     from filings.models import Packet
 
-    shipped = Batch.objects.create(
+    shipped = BatchFactory(
         court_location="MUNICIPAL DISTRICT 2", created_by=maker, state=Batch.State.FILED
     )
     packet = Packet(batch=shipped, generated_by=maker, status=Packet.Status.READY)

@@ -14,6 +14,7 @@ from accounts.models import AuditEvent
 from filings.models import CourtOutcome, Packet
 from review import batches
 from review.models import Batch
+from tests.factories import BatchFactory
 from tests.filings.conftest import approved_batch
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +110,7 @@ def test_a_packet_is_generated_once_and_only_for_an_approved_batch(
     generate(client, approved, django_capture_on_commit_callbacks)
     client.post(f"/filings/generate/{approved.pk}/")
     assert Packet.objects.count() == 1
-    draft = Batch.objects.create(court_location="X", created_by=asa)
+    draft = BatchFactory(court_location="X", created_by=asa)
     response = client.post(f"/filings/generate/{draft.pk}/", follow=True)
     assert "Only an approved batch gets a packet." in response.content.decode()
     assert not Packet.objects.filter(batch=draft).exists()

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from reports import dashboard, selectors
 from review import batches, samples, services
 from review.models import Batch
+from tests.factories import BatchFactory
 from tests.review.conftest import login, make_list
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +103,7 @@ def test_a_supervisor_with_nothing_to_approve_is_told_why(client, supervisor):
 def test_a_clerk_sees_batches_waiting_for_a_packet_and_packets_to_file(client, clerk, asa):
     for state, count in ((State.APPROVED, 2), (State.PACKET_GENERATED, 3), (State.FILED, 1)):
         for _ in range(count):
-            Batch.objects.create(court_location="MUNICIPAL DISTRICT 1", created_by=asa, state=state)
+            BatchFactory(created_by=asa, state=state)
     login(client, clerk)
     response = client.get("/")
     needs = response.context["needs"]

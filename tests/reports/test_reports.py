@@ -21,13 +21,20 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from eligibility.models import Conviction, IspList, OfficePolicy
+from eligibility.models import Conviction
 from eligibility.selectors import list_referral_count
 from eligibility.services import bucket_of
 from filings.models import CourtOutcome, Packet
 from filings.purge import purge_expunged
 from reports import selectors
-from review.models import Batch, BatchItem, Decision, Review
+from review.models import Batch
+from tests.factories import (
+    BatchFactory,
+    BatchItemFactory,
+    ConvictionFactory,
+    DecisionFactory,
+    IspListFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,19 +50,10 @@ BIRTHS: list[str] = []
 class ListBuilder:
     def __init__(self, user):
         self.user = user
-        self.isp_list = IspList.objects.create(
-            filename="known-counts.csv",
-            sha256="0" * 64,
-            size_bytes=1,
-            as_of=date(2026, 11, 25),
-            policy=OfficePolicy.objects.order_by("version").first(),
-            status=IspList.Status.READY,
-        )
+        self.isp_list = IspListFactory(filename="known-counts.csv")
         self.row_number = 0
         self.person_number = 0
-        self.batch = Batch.objects.create(
-            court_location=COURT, created_by=user, state=Batch.State.FILED
-        )
+        self.batch = BatchFactory(court_location=COURT, created_by=user, state=Batch.State.FILED)
         self.packet = Packet.objects.create(
             batch=self.batch,
             generated_by=user,
@@ -94,7 +92,7 @@ class ListBuilder:
         agency=CPD,
     ):
         self.row_number += 1
-        return Conviction.objects.create(
+        return ConvictionFactory(
             isp_list=self.isp_list,
             row_number=self.row_number,
             determination=determination,
@@ -107,21 +105,12 @@ class ListBuilder:
         )
 
     def decide(self, conviction, *, kind="confirm", outcome="ELIGIBLE"):
-        decision = Decision.objects.create(
-            conviction=conviction,
-            reviewer=self.user,
-            decided_at=timezone.now(),
-            kind=kind,
-            machine_determination=conviction.determination,
-            machine_reasons=conviction.reasons,
-            previous=conviction.determination,
-            outcome=outcome,
+        return DecisionFactory(
+            conviction=conviction, reviewer=self.user, kind=kind, outcome=outcome
         )
-        Review.objects.create(conviction=conviction, decision=decision, version=1)
-        return decision
 
     def file(self, conviction, decision, ruling):
-        BatchItem.objects.create(batch=self.batch, conviction=conviction, decision=decision)
+        BatchItemFactory(batch=self.batch, decision=decision)
         CourtOutcome.objects.create(
             packet=self.packet,
             conviction=conviction,

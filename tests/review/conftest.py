@@ -4,12 +4,13 @@ plain rows for ordering, pagination and query counts."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from eligibility.models import Conviction, IspList, OfficePolicy
+from eligibility.models import Conviction, IspList
+from tests.factories import ConvictionFactory, IspListFactory
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "examples"
 AS_OF = date(2026, 11, 25)
@@ -48,40 +49,18 @@ def make_list(
     name: str = "PERSON",
 ) -> IspList:
     """A ready list of ``n`` plain rows, one a day from ``first_day`` (row n is the newest)."""
-    isp_list = IspList.objects.create(
-        filename=f"bulk-{n}.csv",
-        file="lists/bulk.csv",
-        sha256="0" * 64,
-        size_bytes=0,
-        kind="csv",
-        as_of=AS_OF,
-        policy=OfficePolicy.objects.get(version=1),
-        status=IspList.Status.READY,
-        rows_total=n,
-        rows_parsed=n,
-        rows_evaluated=n,
+    isp_list = IspListFactory(
+        filename=f"bulk-{n}.csv", rows_total=n, rows_parsed=n, rows_evaluated=n
     )
     Conviction.objects.bulk_create(
-        Conviction(
+        ConvictionFactory.build(
             isp_list=isp_list,
-            row_number=i,
-            raw={"LAST_NAME": f"{name}{i}", "FIRST_NAME": "ANN"},
-            last_name=f"{name}{i}",
-            first_name="ANN",
-            court_case_number=f"CASE-{isp_list.pk}-{i}",
+            number=i,
+            name=name,
+            first_day=first_day,
             court_location=court,
-            statute="720 ILCS 550/4(b)",
-            disposition_date=(first_day + timedelta(days=i)).isoformat(),
-            disposition_on=first_day + timedelta(days=i),
-            person_key=f"S|{isp_list.pk}-{i}",
-            case_key=f"{isp_list.pk}-{i}",
-            bucket=i % 1024,
             determination=determination,
             reasons=list(reasons),
-            details={"basis": "Section 4(b), class B, not more than 10 grams."},
-            evaluation_run=1,
-            as_of=AS_OF,
-            policy_version=1,
         )
         for i in range(1, n + 1)
     )
