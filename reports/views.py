@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -15,6 +14,7 @@ from eligibility.models import IspList
 from eligibility.selectors import list_referral_count
 from reports import dashboard as office
 from reports import selectors
+from reports.forms import ScopeForm
 
 CHART_WIDTH = 520
 BAR_HEIGHT = 22
@@ -38,26 +38,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 by_list=selectors.override_rates_by_list(),
             )
     return render(request, "reports/dashboard.html", context)
-
-
-class ScopeForm(forms.Form):
-    isp_list = forms.ModelChoiceField(
-        queryset=IspList.objects.all(), required=False, label="List", empty_label="All lists"
-    )
-    date_from = forms.DateField(
-        required=False, label="Uploaded from", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        required=False, label="to", widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def scope(self) -> selectors.Scope:
-        data = self.cleaned_data if self.is_valid() else {}
-        return selectors.Scope(
-            isp_list=data.get("isp_list"),
-            date_from=data.get("date_from"),
-            date_to=data.get("date_to"),
-        )
 
 
 def bar_chart(title: str, bars: list[tuple[str, int | str]]) -> dict[str, object]:

@@ -4,7 +4,8 @@ from typing import Any
 
 from django import forms
 
-from review import selectors
+from eligibility.models import IspList
+from review import samples, selectors
 from review.models import Decision, Outcome, OverrideReason
 
 
@@ -82,3 +83,37 @@ class BatchCreateForm(forms.Form):
         field = self.fields["court_location"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(loc, loc or "(no court location)") for loc in locations]
+
+
+# The form's own values, in words that are not the machine's codes, so that the blind page's HTML
+# never holds a determination code.
+BLIND_CHOICES = (("eligible", "Eligible"), ("not_eligible", "Not eligible"))
+BLIND_OUTCOME = {"eligible": Outcome.ELIGIBLE, "not_eligible": Outcome.NOT_ELIGIBLE}
+
+
+class SampleDrawForm(forms.Form):
+    isp_list = forms.ModelChoiceField(
+        label="List",
+        queryset=IspList.objects.filter(status=IspList.Status.READY).only("id", "filename"),
+        empty_label="— choose a list —",
+    )
+    size = forms.IntegerField(
+        label="Convictions", min_value=1, max_value=samples.MAX_SIZE, initial=samples.DEFAULT_SIZE
+    )
+    seed = forms.IntegerField(
+        label="Seed",
+        required=False,
+        min_value=0,
+        max_value=2**62,
+        help_text="Optional: the same list and seed draw the same convictions.",
+    )
+
+
+class BlindDecisionForm(forms.Form):
+    item = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(
+        label="Your decision", choices=BLIND_CHOICES, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -5,7 +5,6 @@ code, explanation, basis or reading of the rules, for this row or the person's o
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,43 +13,10 @@ from django.utils import timezone
 from accounts.access import requires
 from accounts.audit import audit_record
 from core.spreadsheets import xlsx_response
-from eligibility.models import IspList
 from eligibility.rules import REASONS
 from review import samples, selectors
-from review.models import Outcome, SampleItem, ValidationSample
-
-# The form's own values, in words that are not the machine's codes, so that the blind page's HTML
-# never holds a determination code.
-BLIND_CHOICES = (("eligible", "Eligible"), ("not_eligible", "Not eligible"))
-BLIND_OUTCOME = {"eligible": Outcome.ELIGIBLE, "not_eligible": Outcome.NOT_ELIGIBLE}
-
-
-class SampleDrawForm(forms.Form):
-    isp_list = forms.ModelChoiceField(
-        label="List",
-        queryset=IspList.objects.filter(status=IspList.Status.READY).only("id", "filename"),
-        empty_label="— choose a list —",
-    )
-    size = forms.IntegerField(
-        label="Convictions", min_value=1, max_value=samples.MAX_SIZE, initial=samples.DEFAULT_SIZE
-    )
-    seed = forms.IntegerField(
-        label="Seed",
-        required=False,
-        min_value=0,
-        max_value=2**62,
-        help_text="Optional: the same list and seed draw the same convictions.",
-    )
-
-
-class BlindDecisionForm(forms.Form):
-    item = forms.IntegerField(widget=forms.HiddenInput)
-    outcome = forms.ChoiceField(
-        label="Your decision", choices=BLIND_CHOICES, widget=forms.RadioSelect
-    )
-    note = forms.CharField(
-        required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+from review.forms import BLIND_CHOICES, BLIND_OUTCOME, BlindDecisionForm, SampleDrawForm
+from review.models import SampleItem, ValidationSample
 
 
 @requires("approve_batches")
