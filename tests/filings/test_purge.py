@@ -95,6 +95,29 @@ def granted(settings, tmp_path, asa, supervisor2, clerk, django_capture_on_commi
     return packet
 
 
+@pytest.fixture
+def resent(granted, tmp_path, asa, django_capture_on_commit_callbacks):
+    """The first granted person and the denied bystander again, on a list sent again a month
+    later (uploaded just now): the same convictions on a second list, which no ruling names.
+    An attorney's note on the copy names the person."""
+    path = tmp_path / "resent.csv"
+    lines = [HEADER, row(*BYSTANDER, case="10C2"), row(*PEOPLE[0], case="10C0")]
+    path.write_text("\n".join(lines) + "\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        isp_list = eligibility_services.list_store_file(
+            path=path, filename="resent.csv", as_of=timezone.localdate(), user=None
+        )
+    copy = isp_list.convictions.get(sid=PEOPLE[0][0])
+    review_services.decision_record(
+        conviction=copy,
+        reviewer=asa,
+        kind="confirm",
+        version=0,
+        note=f"Same as before: {copy.first_name} {copy.last_name}",
+    )
+    return isp_list
+
+
 def test_a_purge_leaves_no_name_or_date_of_birth_of_the_expunged_anywhere(
     granted, settings, capsys
 ):
@@ -149,3 +172,51 @@ def test_nobody_downloads_a_purged_packet(granted, client, clerk):
     call_command("purge_expunged")
     client.force_login(clerk)
     assert client.get(f"/filings/{granted.pk}/download/").status_code == 404
+
+
+# The same conviction on other lists (issue 15) -------------------------------------------------
+
+
+def test_the_same_conviction_on_a_list_sent_again_is_purged_with_its_file(
+    granted, resent, settings
+):
+    copy = resent.convictions.get(sid=PEOPLE[0][0])
+    kept = resent.convictions.get(sid=BYSTANDER[0])
+    call_command("purge_expunged")
+
+    copy.refresh_from_db()
+    assert copy.purged_at is not None
+    assert (copy.sid, copy.last_name, copy.first_name, copy.date_of_birth) == ("", "", "", "")
+    assert (copy.address_line, copy.court_case_number, copy.raw) == ("", "", {})
+    assert copy.person_key.startswith("T|")
+    assert not copy.decisions.exclude(note="").exists()
+    kept.refresh_from_db()
+    assert kept.purged_at is None and kept.last_name == BYSTANDER[1]
+    assert kept.person_key == f"S|{BYSTANDER[0]}"
+    resent.refresh_from_db()
+    assert not resent.file and resent.file_purged_at is not None, "it held a purged person"
+    event = AuditEvent.objects.get(action="purge.convictions")
+    assert event.detail["copies"] == [copy.pk]
+
+
+def test_a_copy_is_the_same_person_case_statute_and_disposition_date(
+    granted, tmp_path, django_capture_on_commit_callbacks
+):
+    sid, last, first, born, street = PEOPLE[1]
+    other = [
+        row(sid, last, first, born, street, case="10C9"),  # another case
+        row(sid, last, first, born, street, case="10C1").replace("2010-05-10", "2011-05-10"),
+        row(sid, last, first, born, street, case="10C1").replace("550/4(b)", "550/5(b)"),
+        row("", last, first, born, street, case="10C1"),  # no SID: another person key
+        row(sid, last, first, born, street, case="10-C-1"),  # the same case, written otherwise
+    ]
+    path = tmp_path / "other.csv"
+    path.write_text("\n".join([HEADER, *other]) + "\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        isp_list = eligibility_services.list_store_file(
+            path=path, filename="other.csv", as_of=timezone.localdate(), user=None
+        )
+    call_command("purge_expunged")
+    purged = set(isp_list.convictions.filter(purged_at__isnull=False).values_list("row_number"))
+    assert purged == {(5,)}
+    assert isp_list.convictions.get(row_number=1).last_name == last
