@@ -38,7 +38,14 @@ class Packet(models.Model):
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Set when the stored file was deleted after every conviction in it was purged (or when it
+    # could not be rendered again without the purged ones).
     purged_at = models.DateTimeField(null=True, blank=True)
+    # Convictions purged since the packet was made, whose lines the stored file no longer has:
+    # it was rendered again without them (filings.purge). What was filed stays above: the hash,
+    # the manifest, the counts and the lines of Exhibit A.
+    removed_convictions = models.JSONField(default=list, blank=True)
+    reissued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]

@@ -8,8 +8,11 @@ must not live on in our database).
   its counts, reason codes, determination, dates (but the date of birth), statute, class,
   court location, sex and race (for the equity report, aggregated only). Its name, date of birth,
   SID, DCN, case number, address, the raw cells and attorneys' free-text notes are erased.
-* A packet's zip (motion, orders, notices: names everywhere) is deleted once every conviction
-  in it is purged.
+* A packet's zip (motion, orders, Exhibit A, notices, mailing list: names everywhere) never
+  keeps a purged person: it is rendered again from the convictions left (each on the line
+  number it was filed with), or deleted once every conviction in it is purged
+  (``filings.services.packet_purge``). The packet keeps the record of what was filed: its hash,
+  manifest, counts, dates and lines.
 * An uploaded list file is deleted ``SOURCE_RETENTION_DAYS`` after its import (its rows are in
   the database, and the file holds everyone on the list), and at once when it holds a purged
   conviction.
@@ -33,6 +36,7 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from eligibility.models import Conviction, IspList
 from filings.models import CourtOutcome, Packet
+from filings.services import packet_purge
 from review.models import Decision
 
 ERASED_TEXT = (
@@ -57,18 +61,22 @@ class PurgeReport:
     convictions: list[int] = field(default_factory=list)
     # other rows of the same convictions (lists sent again), which no ruling names
     copies: list[int] = field(default_factory=list)
+    # packet files deleted: nobody left in them; packet files rendered again without the purged
     packets: list[int] = field(default_factory=list)
+    reissued: list[int] = field(default_factory=list)
     # list files past SOURCE_RETENTION_DAYS; list files deleted sooner, for a purged row
     list_files: list[int] = field(default_factory=list)
     list_files_held: list[int] = field(default_factory=list)
 
     def __str__(self) -> str:
         copies = f" (and {_count(self.copies, 'other copy', 'other copies')})"
+        reissued = f" ({len(self.reissued)} re-rendered without purged people)"
         held = f" (and {len(self.list_files_held)} holding a purged person)"
         return (
             f"{len(self.convictions)} convictions purged{copies if self.copies else ''}, "
-            f"{len(self.packets)} packet files deleted, {len(self.list_files)} uploaded list "
-            f"files deleted{held if self.list_files_held else ''}"
+            f"{len(self.packets)} packet files deleted{reissued if self.reissued else ''}, "
+            f"{len(self.list_files)} uploaded list files deleted"
+            f"{held if self.list_files_held else ''}"
         )
 
 
@@ -178,21 +186,20 @@ def purge_expunged(*, now: datetime | None = None, actor: Any = None) -> PurgeRe
                 },
             )
 
-    unpurged = Conviction.objects.filter(
-        batch_item__batch=OuterRef("batch"), purged_at__isnull=True
+    purged_lines = Conviction.objects.filter(
+        batch_item__batch=OuterRef("batch"), purged_at__isnull=False
     )
-    for packet in (
-        Packet.objects.filter(purged_at__isnull=True)
+    for packet_id in (
+        Packet.objects.filter(Exists(purged_lines), purged_at__isnull=True)
         .exclude(file="")
-        .annotate(open_items=Exists(unpurged))
-        .filter(open_items=False, batch__items__isnull=False)
-        .distinct()
+        .order_by("pk")
+        .values_list("pk", flat=True)
     ):
-        with transaction.atomic():
-            packet.file.delete(save=False)
-            Packet.objects.filter(pk=packet.pk).update(file="", purged_at=now)
-            report.packets.append(packet.pk)
-            audit_record(action="purge.packet", actor=actor, obj=packet, detail={})
+        done = packet_purge(packet_id=packet_id, actor=actor, now=now)
+        if done == "deleted":
+            report.packets.append(packet_id)
+        elif done == "reissued":
+            report.reissued.append(packet_id)
 
     source_cutoff = now - timedelta(days=source_retention_days())
     purged_rows = Conviction.objects.filter(isp_list=OuterRef("pk"), purged_at__isnull=False)

@@ -1,11 +1,14 @@
-"""Every write of the filings app: generating a packet, filing it, recording the court's rulings."""
+"""Every write of the filings app: generating a packet, filing it, recording the court's rulings,
+taking purged people out of its file."""
 
 from __future__ import annotations
 
+import logging
 import tempfile
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
@@ -23,9 +26,11 @@ from filings.exhibit_outcomes import (
     size_problem,
 )
 from filings.models import CourtOutcome, Packet
-from filings.packets import build_packet
+from filings.packets import PacketResult, build_packet, packet_filename
 from review import batches
 from review.models import Batch
+
+log = logging.getLogger(__name__)
 
 
 class PacketRefused(Exception):
@@ -58,12 +63,7 @@ def packet_generate(*, packet_id: int) -> Packet:
         return packet
     batch = packet.batch
     convictions = [item.conviction for item in batches.batch_items(batch)]
-    request = PacketRequest(
-        batch_reference=f"batch-{batch.pk}",
-        court_location=batch.court_location,
-        generated_on=timezone.localdate(),
-        convictions=[PacketConviction.from_conviction(c) for c in convictions],
-    )
+    request = _packet_request(batch, convictions, generated_on=timezone.localdate())
     try:
         with tempfile.TemporaryDirectory(prefix="packet-") as tmp:
             result = build_packet(request, Path(tmp))
@@ -100,6 +100,115 @@ def packet_generate(*, packet_id: int) -> Packet:
         )
         raise
     return packet
+
+
+def _packet_request(
+    batch: Batch,
+    convictions: Sequence[Conviction],
+    *,
+    generated_on: date,
+    numbers: Sequence[int] = (),
+) -> PacketRequest:
+    return PacketRequest(
+        batch_reference=f"batch-{batch.pk}",
+        court_location=batch.court_location,
+        generated_on=generated_on,
+        convictions=[PacketConviction.from_conviction(c) for c in convictions],
+        numbers=numbers,
+    )
+
+
+def _packet_lines(packet: Packet) -> list[tuple[int, Conviction]]:
+    """The packet's convictions with the number of their line in the motion and Exhibit A."""
+    convictions = [item.conviction for item in batches.batch_items(packet.batch)]
+    if not packet.exhibit_lines:
+        return list(enumerate(convictions, start=1))
+    by_id = {conviction.pk: conviction for conviction in convictions}
+    return [
+        (number, by_id[pk])
+        for number, pk in enumerate(packet.exhibit_lines, start=1)
+        if pk in by_id
+    ]
+
+
+def _packet_render_again(
+    packet: Packet, lines: Sequence[tuple[int, Conviction]]
+) -> tuple[str, PacketResult]:
+    """Render the packet of ``lines`` as it was made (its date, its line numbers) into a new file
+    in storage; return the file's name and what was rendered."""
+    generated_at = packet.generated_at or timezone.now()
+    request = _packet_request(
+        packet.batch,
+        [conviction for _, conviction in lines],
+        generated_on=timezone.localdate(generated_at),
+        numbers=[number for number, _ in lines],
+    )
+    with tempfile.TemporaryDirectory(prefix="packet-") as tmp:
+        name = packet_filename(f"batch-{packet.batch_id}-without-expunged")
+        result = build_packet(request, Path(tmp) / name)
+        with open(result.zip_path, "rb") as handle:
+            stored = packet.file.storage.save(
+                packet.file.field.generate_filename(packet, name), File(handle)
+            )
+    return stored, result
+
+
+def packet_purge(
+    *, packet_id: int, actor: Any = None, now: datetime | None = None
+) -> Literal["reissued", "deleted", ""]:
+    """Take the convictions whose personal data was purged out of the packet's stored file
+    (``filings.purge``): render it again from the convictions left, each on the line number it
+    was filed with and dated as it was made ("reissued"); or delete the file when nobody is
+    left, or when it cannot be rendered again ("deleted"). What was filed stays on the packet:
+    its hash, its manifest, its counts and the lines of Exhibit A. Idempotent: "" when the file
+    holds nobody purged. The file is claimed by compare-and-set on its name, so two purges at
+    once replace it once."""
+    now = now or timezone.now()
+    packet = Packet.objects.select_related("batch").get(pk=packet_id)
+    if packet.purged_at is not None or not packet.file:
+        return ""
+    lines = _packet_lines(packet)
+    purged = sorted(conviction.pk for _, conviction in lines if conviction.purged_at is not None)
+    if set(purged) <= set(packet.removed_convictions):
+        return ""
+    left = [(number, conviction) for number, conviction in lines if conviction.purged_at is None]
+    again: tuple[str, PacketResult] | None = None
+    if left:
+        try:
+            again = _packet_render_again(packet, left)
+        except Exception:
+            # Never keep a file that names a purged person: without a new one, the old one goes.
+            log.exception("packet %s could not be rendered again; its file is deleted", packet.pk)
+    storage, old = packet.file.storage, packet.file.name
+    with transaction.atomic():
+        claimed = Packet.objects.filter(pk=packet.pk, file=old, purged_at__isnull=True)
+        if again is not None:
+            name, result = again
+            if claimed.update(file=name, removed_convictions=purged, reissued_at=now) != 1:
+                storage.delete(name)
+                return ""
+            storage.delete(old)
+            audit_record(
+                action="purge.packet_reissue",
+                actor=actor,
+                obj=packet,
+                detail={
+                    "removed": purged,
+                    "convictions": len(left),
+                    "sha256": result.sha256,
+                },
+            )
+            return "reissued"
+        if claimed.update(file="", purged_at=now) != 1:
+            return ""
+        storage.delete(old)
+        audit_record(
+            action="purge.packet",
+            actor=actor,
+            obj=packet,
+            detail={"convictions_left": len(left)} if left else {},
+        )
+        return "deleted"
 
 
 def packet_file(*, packet: Packet, user: Any, filed_on: date, court_call: str) -> Packet:

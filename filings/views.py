@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import requires
 from accounts.audit import audit_record
-from filings import services
+from filings import selectors, services
 from filings.exhibit_outcomes import ExhibitRefused
 from filings.forms import ExhibitOutcomesForm
 from filings.models import CourtOutcome, Packet
@@ -53,6 +53,7 @@ def packet_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "filings/packet_detail.html",
         {
             "packet": packet,
+            "downloadable": selectors.packet_downloadable(packet=packet),
             "items": items,
             "rulings": CourtOutcome.Ruling.choices,
             "upload_form": ExhibitOutcomesForm(),
@@ -70,6 +71,9 @@ def packet_download(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("This packet has no file to download.")
     if packet.purged_at is not None:
         raise Http404("This packet was purged after the records were expunged.")
+    if selectors.packet_holds_purged(packet=packet):
+        # the purge is taking expunged people out of it (filings.purge): never serve them
+        raise Http404("This packet is being rendered again without the expunged records.")
     audit_record(action="packet.download", request=request, obj=packet)
     return FileResponse(
         packet.file.open("rb"), as_attachment=True, filename=packet.file.name.rsplit("/", 1)[-1]

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import json
-from datetime import timedelta
+import zipfile
+from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from accounts.models import AuditEvent
 from eligibility import services as eligibility_services
@@ -18,6 +23,7 @@ from filings import services
 from filings.models import Packet
 from review import batches
 from review import services as review_services
+from tests.filings.conftest import squashed
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +47,68 @@ def row(sid, last, first, born, street, case):
 
 def media_files(root: Path) -> list[Path]:
     return [path for path in root.rglob("*") if path.is_file()]
+
+
+def readable_text(name: str, data: bytes) -> Iterator[tuple[str, str]]:
+    """``(where, text)`` for one stored file and, recursively, for every member of a zip in it
+    (``packet.zip!motion.pdf``): a PDF's text and its metadata, every cell of a workbook (and its
+    parts, for what is not in a cell), any other file's bytes decoded. Raw bytes cannot see
+    inside a compressed zip, nor read a PDF's text."""
+    lower = name.lower()
+    if lower.endswith(".pdf"):
+        reader = PdfReader(io.BytesIO(data))
+        pages = [page.extract_text() or "" for page in reader.pages]
+        metadata = [str(value) for value in (reader.metadata or {}).values()]
+        yield name, "\n".join([*pages, *metadata])
+        return
+    if lower.endswith(".xlsx"):
+        workbook = load_workbook(io.BytesIO(data), read_only=True)
+        cells = [
+            str(value)
+            for sheet in workbook.worksheets
+            for values in sheet.iter_rows(values_only=True)
+            for value in values
+            if value is not None
+        ]
+        workbook.close()
+        yield name, "\n".join(cells)
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for member in archive.namelist():
+                yield from readable_text(f"{name}!{member}", archive.read(member))
+    elif not lower.endswith(".xlsx"):
+        yield name, data.decode("utf-8-sig", errors="replace")
+
+
+def stored_files_text(root: Path) -> dict[str, str]:
+    """What every file under ``root`` says, zip members and all: where -> text."""
+    texts: dict[str, str] = {}
+    for path in media_files(root):
+        for where, text in readable_text(str(path.relative_to(root)), path.read_bytes()):
+            texts[where] = texts.get(where, "") + "\n" + text
+    return texts
+
+
+def found_in(secret: str, texts: dict[str, str]) -> list[str]:
+    """Where ``secret`` appears, in any case, wherever a line or a table cell wrapped it."""
+    wanted = squashed(secret).casefold()
+    return [where for where, text in texts.items() if wanted in squashed(text).casefold()]
+
+
+def dates_of_birth(born: str) -> tuple[str, ...]:
+    """A date of birth as the list writes it and as any document may print it."""
+    day = date.fromisoformat(born)
+    return (
+        born,
+        f"{day:%m/%d/%Y}",
+        f"{day.month}/{day.day}/{day.year}",
+        f"{day:%B} {day.day}, {day.year}",
+    )
+
+
+def secrets_of(person: tuple[str, str, str, str, str]) -> tuple[str, ...]:
+    sid, last, first, born, street = person
+    return (last, first, *dates_of_birth(born), sid, street)
 
 
 def everything_stored() -> str:
@@ -126,9 +194,10 @@ def test_a_purge_leaves_no_name_or_date_of_birth_of_the_expunged_anywhere(
     assert media_files(root), "the list file and the packet are on disk before the purge"
 
     call_command("purge_expunged")
-    assert "2 convictions purged, 0 packet files deleted, 1 uploaded list files deleted" in (
-        capsys.readouterr().out
-    )
+    assert (
+        "2 convictions purged, 0 packet files deleted (1 re-rendered without purged people), "
+        "1 uploaded list files deleted"
+    ) in capsys.readouterr().out
 
     stored = everything_stored()
     for sid, last, first, born, street in PEOPLE:
@@ -172,6 +241,76 @@ def test_nobody_downloads_a_purged_packet(granted, client, clerk):
     call_command("purge_expunged")
     client.force_login(clerk)
     assert client.get(f"/filings/{granted.pk}/download/").status_code == 404
+
+
+# A packet with a purged person in it (issue 15) ------------------------------------------------
+
+
+def downloaded(client, packet) -> dict[str, str]:
+    response = client.get(f"/filings/{packet.pk}/download/")
+    assert response.status_code == 200
+    return dict(readable_text("packet.zip", b"".join(response.streaming_content)))
+
+
+def test_a_packet_with_a_denied_conviction_is_re_rendered_without_the_purged(
+    granted, client, clerk
+):
+    filed = Packet.objects.get()
+    granted_ids = sorted(Conviction.objects.exclude(sid=BYSTANDER[0]).values_list("pk", flat=True))
+    call_command("purge_expunged")
+
+    packet = Packet.objects.get()
+    # What was filed stays on record: its hash, its manifest, its counts and its lines.
+    assert (packet.sha256, packet.files, packet.counts) == (filed.sha256, filed.files, filed.counts)
+    assert packet.exhibit_lines == filed.exhibit_lines
+    assert packet.file and packet.file.name != filed.file.name
+    assert packet.purged_at is None and packet.reissued_at is not None
+    assert sorted(packet.removed_convictions) == granted_ids
+    assert not Path(filed.file.path).exists(), "the file that named them is gone"
+
+    client.force_login(clerk)
+    texts = downloaded(client, packet)
+    for person in PEOPLE:
+        for secret in secrets_of(person):
+            assert not found_in(secret, texts), secret
+    # The bystander keeps the line number the court has (Exhibit A is uploaded back by it).
+    exhibit = texts["packet.zip!exhibit-a.xlsx"].split("\n")
+    assert exhibit[exhibit.index(BYSTANDER[1]) - 1] == "3"
+    assert len(found_in(BYSTANDER[1], texts)) >= 5
+
+    page = client.get(f"/filings/{packet.pk}/").content.decode()
+    assert filed.sha256 in page and filed.files[0]["sha256"] in page
+    assert BYSTANDER[1] in page and "expunged" in page
+    for person in PEOPLE:
+        assert person[1] not in page
+
+    call_command("purge_expunged")  # idempotent: nothing more to take out
+    assert Packet.objects.get().file.name == packet.file.name
+    events = AuditEvent.objects.filter(action="purge.packet_reissue")
+    assert events.count() == 1
+    assert events.get().detail["removed"] == granted_ids
+
+
+def test_a_packet_that_cannot_be_re_rendered_is_deleted(granted, monkeypatch, settings):
+    def broken(*args, **kwargs):
+        raise RuntimeError("no fonts today")
+
+    monkeypatch.setattr("filings.services.build_packet", broken)
+    call_command("purge_expunged")
+    packet = Packet.objects.get()
+    assert not packet.file and packet.purged_at is not None
+    assert not [p for p in media_files(Path(settings.MEDIA_ROOT)) if "packets" in p.parts]
+    assert AuditEvent.objects.filter(action="purge.packet").count() == 1
+
+
+def test_nobody_downloads_a_packet_file_that_still_holds_a_purged_conviction(
+    granted, client, clerk
+):
+    # As if the purge stopped between the convictions and their packet.
+    Conviction.objects.filter(sid=PEOPLE[0][0]).update(purged_at=timezone.now())
+    client.force_login(clerk)
+    assert client.get(f"/filings/{granted.pk}/download/").status_code == 404
+    assert "Download the packet" not in client.get(f"/filings/{granted.pk}/").content.decode()
 
 
 # The same conviction on other lists (issue 15) -------------------------------------------------
