@@ -187,27 +187,53 @@ def resent(granted, tmp_path, asa, django_capture_on_commit_callbacks):
 
 
 def test_a_purge_leaves_no_name_or_date_of_birth_of_the_expunged_anywhere(
-    granted, settings, capsys
+    granted, resent, settings, capsys
 ):
     root = Path(settings.MEDIA_ROOT)
     assert PEOPLE[0][1] in everything_stored()
     assert media_files(root), "the list file and the packet are on disk before the purge"
+    # The search reads inside the packet: everyone is in every kind of document before.
+    before = stored_files_text(root)
+    packet_zip = Path(Packet.objects.get().file.name).name
+    for _sid, last, _first, born, street in [*PEOPLE, BYSTANDER]:
+        for member in ("motion.pdf", "exhibit-a.xlsx", "notices.pdf", "mailing-list.csv"):
+            assert any(w.endswith(f"{packet_zip}!{member}") for w in found_in(last, before)), (
+                last,
+                member,
+            )
+        assert any("!orders/" in where for where in found_in(last, before)), last
+        shown = dates_of_birth(born)[1]
+        assert any(w.endswith("!motion.pdf") for w in found_in(shown, before)), shown
+        assert any(w.endswith("!exhibit-a.xlsx") for w in found_in(shown, before)), shown
+        assert any(w.endswith("!notices.pdf") for w in found_in(street, before)), street
 
     call_command("purge_expunged")
     assert (
-        "2 convictions purged, 0 packet files deleted (1 re-rendered without purged people), "
-        "1 uploaded list files deleted"
+        "2 convictions purged (and 1 other copy), 0 packet files deleted (1 re-rendered without "
+        "purged people), 1 uploaded list files deleted (and 1 holding a purged person)"
     ) in capsys.readouterr().out
 
     stored = everything_stored()
-    for sid, last, first, born, street in PEOPLE:
-        for secret in (last, first, born, street, sid):
+    texts = stored_files_text(root)
+    for person in PEOPLE:
+        for secret in secrets_of(person):
             assert secret not in stored, secret
+            assert not found_in(secret, texts), (secret, found_in(secret, texts))
             for path in media_files(root):
                 assert secret.encode() not in path.read_bytes(), (secret, path)
     assert BYSTANDER[1] in stored, "a denied conviction keeps its data"
+    assert resent.convictions.get(sid=BYSTANDER[0]).last_name == BYSTANDER[1]
+    # ...and stays in the packet, which the search finds inside its documents.
+    bystander = found_in(BYSTANDER[1], texts)
+    for member in ("motion.pdf", "exhibit-a.xlsx", "notices.pdf", "mailing-list.csv"):
+        assert any(where.endswith(f"!{member}") for where in bystander), (member, bystander)
+    assert any("!orders/" in where for where in bystander), bystander
+    assert any(w.endswith("!exhibit-a.xlsx") for w in found_in("07/07/1970", texts))
+    assert any(w.endswith("!notices.pdf") for w in found_in(BYSTANDER[4], texts))
     purged = Conviction.objects.filter(purged_at__isnull=False)
-    assert purged.count() == 2
+    assert purged.filter(court_outcome__ruling="granted").count() == 2
+    assert purged.filter(isp_list=resent).count() == 1, "the copy on the list sent again"
+    assert purged.count() == 3
     kept = purged.first()
     assert kept.court_location == "MUNICIPAL DISTRICT 3" and kept.determination == "ELIGIBLE"
     assert kept.disposition_date == "2010-05-10" and kept.statute == "720 ILCS 550/4(b)"
