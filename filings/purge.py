@@ -97,17 +97,25 @@ TOKEN_PREFIX = "T|"
 
 def _copies_of(ids: list[int]) -> list[int]:
     """The other rows, on any list, of the convictions ``ids``: the same person key, case key,
-    statute (as written, or as parsed) and disposition date (as written, or as read). A list
-    sent again brings the same conviction back, and no ruling names the copy. Locked, and to be
-    found before the person keys change."""
+    statute and disposition date. A list sent again brings the same conviction back, and no
+    ruling names the copy. Locked, and to be found before the person keys change.
+
+    The statute compares as parsed (``details["statute"]``) when both rows were evaluated, else
+    as written; the disposition date as read, else as written. Empty texts never match: two
+    rows that both lack a statute are not the same conviction for that."""
+    same_statute = Q(
+        details__statute__has_key="chapter", details__statute=OuterRef("details__statute")
+    ) | (Q(statute=OuterRef("statute")) & ~Q(statute=""))
+    same_disposition = Q(disposition_on=OuterRef("disposition_on")) | (
+        Q(disposition_date=OuterRef("disposition_date")) & ~Q(disposition_date="")
+    )
     same = Conviction.objects.filter(
-        Q(statute=OuterRef("statute")) | Q(details__statute=OuterRef("details__statute")),
-        Q(disposition_date=OuterRef("disposition_date"))
-        | Q(disposition_on=OuterRef("disposition_on")),
+        same_statute,
+        same_disposition,
         pk__in=ids,
         person_key=OuterRef("person_key"),
         case_key=OuterRef("case_key"),
-    )
+    ).exclude(case_key="")
     return list(
         Conviction.objects.filter(Exists(same), purged_at__isnull=True)
         .exclude(pk__in=ids)
@@ -120,8 +128,8 @@ def _copies_of(ids: list[int]) -> list[int]:
 def _pseudonymise_people(ids: list[int]) -> None:
     """Replace the person key (names and date of birth, or the SID) of every row of the people
     being purged, in their list, by one token: reports still count each person once, and
-    nothing in the key identifies anyone. One statement: the token is a hash of the list and
-    the key with a random salt that is never stored."""
+    nothing in the key identifies anyone. The token is a hash of the list and the key with a
+    random salt that is never stored, so one UPDATE gives each person one token."""
     salt = secrets.token_hex(16)
     people = Conviction.objects.filter(
         pk__in=ids,
@@ -129,7 +137,14 @@ def _pseudonymise_people(ids: list[int]) -> None:
         bucket=OuterRef("bucket"),
         person_key=OuterRef("person_key"),
     )
-    Conviction.objects.filter(Exists(people)).exclude(person_key__startswith=TOKEN_PREFIX).update(
+    # The rows are read first: a database that updates row by row (SQLite) would otherwise no
+    # longer match a person's later rows once their purged row has its token.
+    rows = list(
+        Conviction.objects.filter(Exists(people))
+        .exclude(person_key__startswith=TOKEN_PREFIX)
+        .values_list("pk", flat=True)
+    )
+    Conviction.objects.filter(pk__in=rows).update(
         person_key=Concat(
             Value(TOKEN_PREFIX),
             MD5(
