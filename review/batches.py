@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from accounts.access import perm
@@ -182,6 +182,8 @@ def batch_transition(*, batch: Batch, action: str, user: Any, comment: str = "")
             changes.update(approved_by=user, approved_at=now)
         if transition.needs_comment:
             changes["comment"] = comment
+        if action == "send_back":
+            changes["revision"] = F("revision") + 1  # its packets, if any, are superseded
         updated = Batch.objects.filter(pk=locked.pk, state=locked.state).update(**changes)
         if updated != 1:
             raise BatchRefused("The batch changed meanwhile: reload it and try again.")
