@@ -29,7 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q, TextField, Value
+from django.db.models import Exists, F, OuterRef, Q, TextField, Value
 from django.db.models.functions import MD5, Cast, Concat
 from django.utils import timezone
 
@@ -204,8 +204,10 @@ def purge_expunged(*, now: datetime | None = None, actor: Any = None) -> PurgeRe
     purged_lines = Conviction.objects.filter(
         batch_item__batch=OuterRef("batch"), purged_at__isnull=False
     )
+    # A superseded packet's file holds the lines it was made with, which may have left the batch.
+    superseded = Q(batch_revision__lt=F("batch__revision"))
     for packet_id in (
-        Packet.objects.filter(Exists(purged_lines), purged_at__isnull=True)
+        Packet.objects.filter(Q(Exists(purged_lines)) | superseded, purged_at__isnull=True)
         .exclude(file="")
         .order_by("pk")
         .values_list("pk", flat=True)

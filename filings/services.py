@@ -37,17 +37,32 @@ class PacketRefused(Exception):
     """A packet action that is not allowed; the message says why."""
 
 
+def _batch_lock(batch_id: int) -> Batch:
+    """Lock the batch row: every write that changes a batch and its packets takes it first (then
+    the packet), the order ``review.batches`` keeps for the batch and its decisions."""
+    return Batch.objects.select_for_update().get(pk=batch_id)
+
+
 def packet_request(*, batch: Batch, user: Any) -> Packet:
-    """Start generating the packet of an approved batch (once: compare-and-set on the batch)."""
+    """Start generating the packet of an approved batch: once per revision of the batch (a batch
+    sent back and approved again gets a new packet; the earlier one is superseded)."""
     with transaction.atomic():
-        locked = Batch.objects.select_for_update().get(pk=batch.pk)
+        locked = _batch_lock(batch.pk)
         if locked.state != Batch.State.APPROVED:
             raise PacketRefused("Only an approved batch gets a packet.")
-        if Packet.objects.filter(batch=locked).exclude(status=Packet.Status.FAILED).exists():
+        of_this_revision = Packet.objects.filter(batch=locked, batch_revision=locked.revision)
+        if of_this_revision.exclude(status=Packet.Status.FAILED).exists():
             raise PacketRefused("This batch already has a packet.")
         Packet.objects.filter(batch=locked, status=Packet.Status.FAILED).delete()
-        packet = Packet.objects.create(batch=locked, generated_by=user)
-        audit_record(action="packet.request", actor=user, obj=packet, detail={"batch": batch.pk})
+        packet = Packet.objects.create(
+            batch=locked, batch_revision=locked.revision, generated_by=user
+        )
+        audit_record(
+            action="packet.request",
+            actor=user,
+            obj=packet,
+            detail={"batch": batch.pk, "revision": locked.revision},
+        )
         packet_id = packet.pk
         from filings import tasks
 
@@ -55,12 +70,21 @@ def packet_request(*, batch: Batch, user: Any) -> Packet:
     return packet
 
 
+SUPERSEDED_WHILE_MADE = (
+    "The batch was sent back while this packet was being made: it was not kept. Generate the "
+    "packet again once the batch is approved."
+)
+
+
 def packet_generate(*, packet_id: int) -> Packet:
     """Render the packet's documents into a zip and store it (idempotent: a ready packet is
-    left alone). Moves the batch to "packet generated"."""
+    left alone). Moves the batch to "packet generated". A packet whose batch was sent back
+    meanwhile is not kept: it fails, saying so."""
     packet = Packet.objects.select_related("batch", "generated_by").get(pk=packet_id)
     if packet.status != Packet.Status.GENERATING:
         return packet
+    if packet.is_superseded:
+        return _packet_fail(packet, SUPERSEDED_WHILE_MADE)
     batch = packet.batch
     convictions = [item.conviction for item in batches.batch_items(batch)]
     request = _packet_request(batch, convictions, generated_on=timezone.localdate())
@@ -68,6 +92,15 @@ def packet_generate(*, packet_id: int) -> Packet:
         with tempfile.TemporaryDirectory(prefix="packet-") as tmp:
             result = build_packet(request, Path(tmp))
             with open(result.zip_path, "rb") as handle, transaction.atomic():
+                locked = _batch_lock(batch.pk)
+                # Compare-and-set under the lock: a second run of the task, or a send-back
+                # while the documents were rendered, leaves this run without effect.
+                if not Packet.objects.filter(
+                    pk=packet.pk, status=Packet.Status.GENERATING
+                ).exists():
+                    return Packet.objects.get(pk=packet.pk)
+                if locked.revision != packet.batch_revision:
+                    return _packet_fail(packet, SUPERSEDED_WHILE_MADE)
                 packet.file.save(result.zip_path.name, File(handle), save=False)
                 packet.sha256 = result.sha256
                 packet.size_bytes = result.size
@@ -86,7 +119,7 @@ def packet_generate(*, packet_id: int) -> Packet:
                 packet.generated_at = timezone.now()
                 packet.save()
                 batches.batch_transition(
-                    batch=batch, action="packet_generated", user=packet.generated_by
+                    batch=locked, action="packet_generated", user=packet.generated_by
                 )
                 audit_record(
                     action="packet.generate",
@@ -95,10 +128,16 @@ def packet_generate(*, packet_id: int) -> Packet:
                     detail={"sha256": result.sha256, **packet.counts},
                 )
     except Exception as error:
-        Packet.objects.filter(pk=packet.pk).update(
-            status=Packet.Status.FAILED, message=f"{type(error).__name__}: {error}"
-        )
+        _packet_fail(packet, f"{type(error).__name__}: {error}")
         raise
+    return packet
+
+
+def _packet_fail(packet: Packet, message: str) -> Packet:
+    Packet.objects.filter(pk=packet.pk, status=Packet.Status.GENERATING).update(
+        status=Packet.Status.FAILED, message=message
+    )
+    packet.refresh_from_db()
     return packet
 
 
@@ -119,11 +158,13 @@ def _packet_request(
 
 
 def _packet_lines(packet: Packet) -> list[tuple[int, Conviction]]:
-    """The packet's convictions with the number of their line in the motion and Exhibit A."""
-    convictions = [item.conviction for item in batches.batch_items(packet.batch)]
+    """The convictions in the packet's file with the number of their line in the motion and
+    Exhibit A: the lines it was made with (the batch may have changed since, when it was sent
+    back and the packet superseded)."""
     if not packet.exhibit_lines:
-        return list(enumerate(convictions, start=1))
-    by_id = {conviction.pk: conviction for conviction in convictions}
+        items = batches.batch_items(packet.batch)
+        return list(enumerate((item.conviction for item in items), start=1))
+    by_id = Conviction.objects.in_bulk(packet.exhibit_lines)
     return [
         (number, by_id[pk])
         for number, pk in enumerate(packet.exhibit_lines, start=1)
@@ -173,7 +214,8 @@ def packet_purge(
         return ""
     left = [(number, conviction) for number, conviction in lines if conviction.purged_at is None]
     again: tuple[str, PacketResult] | None = None
-    if left:
+    # A superseded packet is never downloaded again: its file goes rather than being redone.
+    if left and not packet.is_superseded:
         try:
             again = _packet_render_again(packet, left)
         except Exception:
@@ -214,12 +256,18 @@ def packet_purge(
 def packet_file(*, packet: Packet, user: Any, filed_on: date, court_call: str) -> Packet:
     """Record that the packet was filed (date and court call); the batch becomes filed."""
     with transaction.atomic():
+        locked = _batch_lock(packet.batch_id)
+        if locked.revision != packet.batch_revision:
+            raise PacketRefused(
+                "This packet was superseded: its batch was sent back after it was made. File "
+                "the batch's current packet."
+            )
         updated = Packet.objects.filter(pk=packet.pk, status=Packet.Status.READY).update(
             status=Packet.Status.FILED, filed_on=filed_on, court_call=court_call, filed_by=user
         )
         if updated != 1:
             raise PacketRefused("Only a packet that is ready can be marked filed.")
-        batches.batch_transition(batch=packet.batch, action="file", user=user)
+        batches.batch_transition(batch=locked, action="file", user=user)
         audit_record(
             action="packet.file",
             actor=user,

@@ -15,18 +15,14 @@ from filings import selectors, services
 from filings.exhibit_outcomes import ExhibitRefused
 from filings.forms import ExhibitOutcomesForm
 from filings.models import CourtOutcome, Packet
-from review import batches
 from review.models import Batch
 
 
 @requires("view_packets", "handle_packets")
 def packet_index(request: HttpRequest) -> HttpResponse:
     context = {
-        "waiting": Batch.objects.filter(state=Batch.State.APPROVED)
-        .exclude(packet__status__in=[Packet.Status.GENERATING, Packet.Status.READY])
-        .select_related("approved_by")
-        .order_by("approved_at"),
-        "packets": Packet.objects.select_related("batch", "generated_by", "filed_by"),
+        "waiting": selectors.batches_waiting_for_packet(),
+        "packets": selectors.packets_listed(),
     }
     return render(request, "filings/packet_index.html", context)
 
@@ -47,14 +43,14 @@ def packet_generate(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("view_packets", "handle_packets")
 def packet_detail(request: HttpRequest, pk: int) -> HttpResponse:
     packet = get_object_or_404(Packet.objects.select_related("batch"), pk=pk)
-    items = batches.batch_items(packet.batch).select_related("conviction__court_outcome")
     return render(
         request,
         "filings/packet_detail.html",
         {
             "packet": packet,
             "downloadable": selectors.packet_downloadable(packet=packet),
-            "items": items,
+            "replaced_by": selectors.packet_replacing(packet) if packet.is_superseded else None,
+            "convictions": selectors.packet_convictions(packet),
             "rulings": CourtOutcome.Ruling.choices,
             "upload_form": ExhibitOutcomesForm(),
         },
@@ -64,8 +60,12 @@ def packet_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("handle_packets")
 def packet_download(request: HttpRequest, pk: int) -> HttpResponse:
     packet = get_object_or_404(Packet.objects.select_related("batch"), pk=pk)
-    if packet.batch.state not in {Batch.State.PACKET_GENERATED, Batch.State.FILED}:
-        # e.g. a supervisor sent the batch back after the packet was made: not approved now
+    if packet.is_superseded or packet.batch.state not in {
+        Batch.State.PACKET_GENERATED,
+        Batch.State.FILED,
+    }:
+        # a supervisor sent the batch back after the packet was made: not approved now, or
+        # approved again with other contents (a new packet)
         raise PermissionDenied
     if packet.status not in {Packet.Status.READY, Packet.Status.FILED} or not packet.file:
         raise Http404("This packet has no file to download.")

@@ -385,3 +385,55 @@ def test_a_copy_is_the_same_person_case_statute_and_disposition_date(
     purged = set(isp_list.convictions.filter(purged_at__isnull=False).values_list("row_number"))
     assert purged == {(5,)}
     assert isp_list.convictions.get(row_number=1).last_name == last
+
+
+def test_a_superseded_packet_holding_a_purged_person_loses_its_file(
+    settings, tmp_path, asa, supervisor2, clerk, django_capture_on_commit_callbacks
+):
+    """A batch sent back after its packet was made, one conviction taken out, approved again:
+    the old packet (never downloaded again) still holds that conviction, which later goes to
+    court in another batch and is purged. The old packet's file must not keep it."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    path = tmp_path / "list.csv"
+    lines = [HEADER, row(*PEOPLE[0], case="10C0"), row(*BYSTANDER, case="10C1")]
+    path.write_text("\n".join(lines) + "\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        eligibility_services.list_store_file(
+            path=path, filename="list.csv", as_of=timezone.localdate(), user=None
+        )
+    gone, kept = Conviction.objects.get(sid=PEOPLE[0][0]), Conviction.objects.get(sid=BYSTANDER[0])
+    for conviction in (gone, kept):
+        review_services.decision_record(
+            conviction=conviction, reviewer=asa, kind="confirm", version=0
+        )
+
+    def approved_packet(batch):
+        batches.batch_transition(batch=batch, action="submit", user=asa)
+        batches.batch_transition(batch=batch, action="approve", user=supervisor2)
+        with django_capture_on_commit_callbacks(execute=True):
+            packet = services.packet_request(batch=batch, user=clerk)
+        packet.refresh_from_db()
+        return packet
+
+    first = batches.batch_create(court_location="MUNICIPAL DISTRICT 3", user=asa)
+    old = approved_packet(first)
+    batches.batch_transition(batch=first, action="send_back", user=supervisor2, comment="Redo")
+    batches.batch_transition(batch=first, action="reopen", user=asa)
+    batches.batch_remove_items(batch=first, conviction_ids=[gone.pk], user=asa)
+    approved_packet(first)
+    second = batches.batch_create(court_location="MUNICIPAL DISTRICT 3", user=asa)
+    filed = approved_packet(second)
+    services.packet_file(packet=filed, user=clerk, filed_on=timezone.localdate(), court_call="C")
+    long_ago = timezone.localdate() - timedelta(days=90)
+    services.outcomes_record(packet=filed, user=clerk, rulings={gone.pk: ("granted", long_ago)})
+    old.refresh_from_db()
+    assert old.is_superseded and old.file and old.exhibit_lines == [gone.pk, kept.pk]
+    assert found_in(PEOPLE[0][1], stored_files_text(Path(settings.MEDIA_ROOT)))
+
+    call_command("purge_expunged")
+
+    old.refresh_from_db()
+    assert not old.file and old.purged_at is not None
+    texts = stored_files_text(Path(settings.MEDIA_ROOT))
+    for secret in secrets_of(PEOPLE[0]):
+        assert found_in(secret, texts) == [], secret
