@@ -62,8 +62,8 @@ def four_eyes() -> bool:
 
 
 def batchable_convictions() -> QuerySet[Conviction]:
-    """Convictions decided ELIGIBLE and in no batch."""
-    return convictions_decided_eligible().filter(batch_item__isnull=True)
+    """Convictions decided ELIGIBLE, in no batch, and not purged (expunged already)."""
+    return convictions_decided_eligible().filter(batch_item__isnull=True, purged_at__isnull=True)
 
 
 def court_locations() -> list[dict[str, Any]]:

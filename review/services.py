@@ -250,6 +250,11 @@ def decision_record(
     with transaction.atomic():
         # Before anything is read: approving the batch checks four eyes under the same lock.
         batch = batches.batch_lock_for_decision(conviction.pk)
+        if Conviction.objects.filter(pk=conviction.pk, purged_at__isnull=False).exists():
+            raise ReviewRefused(
+                "This conviction was expunged and its personal data purged: there is nothing "
+                "to decide."
+            )
         _reviews_ensure([conviction.pk])
         review = Review.objects.select_related("claimed_by", "decision").get(pk=conviction.pk)
         if review.version != version:

@@ -437,3 +437,29 @@ def test_a_superseded_packet_holding_a_purged_person_loses_its_file(
     texts = stored_files_text(Path(settings.MEDIA_ROOT))
     for secret in secrets_of(PEOPLE[0]):
         assert found_in(secret, texts) == [], secret
+
+
+def test_a_purged_copy_is_never_claimed_batched_or_decided_again(
+    granted, resent, tmp_path, asa, django_capture_on_commit_callbacks
+):
+    path = tmp_path / "third.csv"
+    path.write_text("\n".join([HEADER, row(*PEOPLE[0], case="10C0")]) + "\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        third = eligibility_services.list_store_file(
+            path=path, filename="third.csv", as_of=timezone.localdate(), user=None
+        )
+    undecided = third.convictions.get()
+    decided = resent.convictions.get(sid=PEOPLE[0][0])
+    assert decided.pk in set(batches.batchable_convictions().values_list("pk", flat=True))
+
+    call_command("purge_expunged")
+
+    undecided.refresh_from_db()
+    assert undecided.purged_at is not None
+    claimed = review_services.review_claim_next(reviewer=asa, count=100)
+    assert undecided.pk not in claimed and claimed, "only the bystander's copy is left to claim"
+    assert decided.pk not in set(batches.batchable_convictions().values_list("pk", flat=True))
+    with pytest.raises(review_services.ReviewRefused, match="expunged"):
+        review_services.decision_record(
+            conviction=undecided, reviewer=asa, kind="confirm", version=1
+        )
