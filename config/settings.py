@@ -197,7 +197,17 @@ CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL", "")
 CELERY_RESULT_BACKEND = os.getenv("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Work is acknowledged when done, not when taken: a task whose pool process dies (killed, out of
+# memory) goes back on the queue instead of being dropped as failed, and a message taken by a
+# worker that died comes back after the visibility timeout. Every task is idempotent, and an
+# import resumes where it stopped. The timeout must exceed the longest task, reading the largest
+# list allowed (200 MB: about 10 minutes; docs/benchmarks.md), or a task still running is sent
+# to a second worker too.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 30 * 60),
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

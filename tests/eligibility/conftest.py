@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import csv
+import time
 from pathlib import Path
 
 import pytest
+
+from eligibility.models import Conviction, IspList
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "examples"
 
@@ -29,3 +32,26 @@ def stored(isp_list) -> dict[int, tuple[str, str]]:
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+def wait_until_done(isp_list: IspList, seconds: float = 120) -> list[str]:
+    """Wait for the list to leave the working states; return every message it showed meanwhile."""
+    seen = []
+    deadline = time.monotonic() + seconds
+    while (current := IspList.objects.get(pk=isp_list.pk)).is_working:
+        if current.message and current.message not in seen:
+            seen.append(current.message)
+        assert time.monotonic() < deadline, f"the list finished ({current.status})"
+        time.sleep(0.02)
+    isp_list.refresh_from_db()
+    return seen
+
+
+def assert_every_row_once(isp_list: IspList, numbers: list[int]) -> None:
+    """The list is ready with each row of its file (``numbers``) stored and evaluated once."""
+    assert isp_list.status == IspList.Status.READY, isp_list.message
+    assert isp_list.message == ""
+    rows = list(Conviction.objects.filter(isp_list=isp_list).values_list("row_number", flat=True))
+    assert sorted(rows) == numbers
+    assert isp_list.rows_parsed == isp_list.rows_total == isp_list.rows_evaluated == len(numbers)
+    assert not Conviction.objects.filter(isp_list=isp_list, determination="").exists()

@@ -8,6 +8,7 @@ import os
 import signal
 import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -17,7 +18,7 @@ from eligibility.listfiles import open_list
 from eligibility.models import Conviction, IspList
 from eligibility.synthetic import write_csv
 
-from .conftest import EXAMPLES, expected, stored
+from .conftest import EXAMPLES, assert_every_row_once, expected, stored, wait_until_done
 
 
 def receive(path, *, start: bool = False) -> IspList:
@@ -176,3 +177,38 @@ def test_a_real_worker_imports_and_evaluates_a_list_in_chunks(celery_worker):
     assert isp_list.status == IspList.Status.READY, isp_list.message
     assert isp_list.chunks_total > 1
     assert stored(isp_list) == expected("sample-2000.expected.csv")
+
+
+def pool_processes(pid: int) -> list[int]:
+    """The child processes of a worker (its pool), from /proc."""
+    children = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue  # gone meanwhile
+        if f"\nPPid:\t{pid}\n" in text:
+            children.append(int(status.parent.name))
+    return children
+
+
+@pytest.mark.worker
+@pytest.mark.parametrize("celery_prefork_worker", [1], indirect=True)
+def test_a_pool_process_killed_mid_import_gets_its_task_again_and_the_list_finishes(
+    celery_prefork_worker, tmp_path
+):
+    path = write_csv(tmp_path / "generated.csv", 30_000, seed=7)
+    with open_list(path) as listfile:
+        numbers = [row.number for row in listfile]
+    isp_list = receive(path, start=True)
+    deadline = time.monotonic() + 120
+    while IspList.objects.get(pk=isp_list.pk).rows_parsed == 0:
+        assert time.monotonic() < deadline, "the worker started reading the file"
+        time.sleep(0.02)
+    [child] = pool_processes(celery_prefork_worker.pid)
+    os.kill(child, signal.SIGKILL)
+    messages = wait_until_done(isp_list)
+    assert messages == []
+    assert_every_row_once(isp_list, numbers)
+    assert celery_prefork_worker.poll() is None, "the worker itself lives on"
+    assert child not in pool_processes(celery_prefork_worker.pid), "the killed process was replaced"
