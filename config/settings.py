@@ -186,6 +186,10 @@ LIST_UPLOAD_MAX_BYTES = envint("LIST_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
 LIST_MAX_EXPANDED_BYTES = envint("LIST_MAX_EXPANDED_BYTES", 2 * 1024 * 1024 * 1024)
 LIST_STORE_BATCH_ROWS = envint("LIST_STORE_BATCH_ROWS", 5000)
 EVALUATION_CHUNK_ROWS = envint("EVALUATION_CHUNK_ROWS", 20000)
+# A list still being imported whose counters have not moved for this long is said to have
+# stalled (its page offers a restart), and the periodic check restarts it. Reading or evaluating
+# moves them every few seconds.
+LIST_STALL_MINUTES = envint("LIST_STALL_MINUTES", 10)
 # Review: how long a claim on a conviction holds; whether the supervisor who approves a batch
 # must have decided none of its convictions (four eyes; a small office may turn it off).
 REVIEW_CLAIM_HOURS = envint("REVIEW_CLAIM_HOURS", 8)

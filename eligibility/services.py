@@ -20,7 +20,7 @@ import logging
 import tempfile
 import zlib
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -172,6 +172,24 @@ def list_pipeline_start(*, isp_list: IspList) -> None:
     transaction.on_commit(lambda: tasks.import_list.delay(list_id))
 
 
+def list_restart(*, list_id: int, seen: datetime) -> bool:
+    """Send a list's import to the workers again (it continues where it stopped), unless it is
+    done or has moved since ``seen``, its ``progress_at`` when the page was shown. Compare-and-set:
+    of two restarts of one sight (a button pressed twice, two tabs) only the first sends an
+    import. Returns whether this call restarted it."""
+    from eligibility import tasks
+
+    with transaction.atomic():
+        restarted = IspList.objects.filter(
+            pk=list_id, status__in=IspList.WORKING, progress_at=seen
+        ).update(progress_at=timezone.now(), message="")
+        if restarted:
+            transaction.on_commit(lambda: tasks.import_list.delay(list_id))
+    if restarted:
+        log.info("list #%s restarted (no progress since %s)", list_id, seen.isoformat())
+    return bool(restarted)
+
+
 # 2. Reading the file into rows -------------------------------------------------------------------
 
 
@@ -201,7 +219,9 @@ def list_parse(*, list_id: int) -> IspList:
     rows already stored (a worker died part-way) are skipped by row number."""
     updated = IspList.objects.filter(
         pk=list_id, status__in=[IspList.Status.RECEIVED, IspList.Status.PARSING]
-    ).update(status=IspList.Status.PARSING, parse_started_at=timezone.now())
+    ).update(
+        status=IspList.Status.PARSING, parse_started_at=timezone.now(), progress_at=timezone.now()
+    )
     isp_list = IspList.objects.get(pk=list_id)
     if not updated:
         return isp_list  # already parsed (or failed): nothing to do
@@ -233,6 +253,7 @@ def list_parse(*, list_id: int) -> IspList:
         rows_total=total,
         blank_rows=blank_rows,
         parse_finished_at=timezone.now(),
+        progress_at=timezone.now(),
     )
     return IspList.objects.get(pk=list_id)
 
@@ -243,7 +264,9 @@ def _store_rows(isp_list: IspList, batch: list[dict[str, Any]]) -> None:
             _copy_rows(batch)
         else:
             Conviction.objects.bulk_create([Conviction(**values) for values in batch])
-        IspList.objects.filter(pk=isp_list.pk).update(rows_parsed=F("rows_parsed") + len(batch))
+        IspList.objects.filter(pk=isp_list.pk).update(
+            rows_parsed=F("rows_parsed") + len(batch), progress_at=timezone.now()
+        )
 
 
 _COPY_COLUMNS = (
@@ -310,7 +333,11 @@ def list_fail(*, list_id: int, message: str) -> None:
     with transaction.atomic():
         Conviction.objects.filter(isp_list_id=list_id).delete()
         IspList.objects.filter(pk=list_id).update(
-            status=IspList.Status.FAILED, message=message, rows_parsed=0, rows_total=0
+            status=IspList.Status.FAILED,
+            message=message,
+            rows_parsed=0,
+            rows_total=0,
+            progress_at=timezone.now(),
         )
 
 
@@ -348,6 +375,7 @@ def list_evaluate_start(*, list_id: int, new_run: bool = True) -> list[tuple[int
         if new_run or isp_list.evaluate_started_at is None:
             isp_list.evaluate_started_at = timezone.now()
         isp_list.evaluate_finished_at = None
+        isp_list.progress_at = timezone.now()
         isp_list.save()
         run = isp_list.evaluation_run
         pending = (
@@ -395,7 +423,10 @@ def list_evaluate_chunk(*, list_id: int, run: int, lo: int, hi: int) -> int:
         # Rows this run already wrote are skipped (same run, same results), so ``fresh`` counts
         # each row once even when a chunk runs twice, or twice at the same time.
         fresh = _write_results(ids, results, isp_list, run)
-        IspList.objects.filter(pk=list_id).update(rows_evaluated=F("rows_evaluated") + fresh)
+        if fresh:
+            IspList.objects.filter(pk=list_id).update(
+                rows_evaluated=F("rows_evaluated") + fresh, progress_at=timezone.now()
+            )
     _maybe_finish(list_id, run)
     return fresh
 
@@ -499,6 +530,7 @@ def list_finish(*, list_id: int, run: int) -> bool:
         rows_evaluated=total,
         rows_total=total,
         evaluate_finished_at=timezone.now(),
+        progress_at=timezone.now(),
         message="",
     )
     if marked:

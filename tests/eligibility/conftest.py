@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import time
 from pathlib import Path
 
@@ -55,3 +56,13 @@ def assert_every_row_once(isp_list: IspList, numbers: list[int]) -> None:
     assert sorted(rows) == numbers
     assert isp_list.rows_parsed == isp_list.rows_total == isp_list.rows_evaluated == len(numbers)
     assert not Conviction.objects.filter(isp_list=isp_list, determination="").exists()
+
+
+def restart_form(page: str) -> tuple[str, dict[str, str]]:
+    """The restart form of a list page, as a browser would post it: its action and fields."""
+    form = re.search(
+        r'<form method="post" action="(/lists/\d+/resume/)"[^>]*>(.*?)</form>', page, re.S
+    )
+    assert form, "the page offers a restart"
+    fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(2))
+    return form.group(1), dict(fields)
