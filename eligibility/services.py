@@ -5,7 +5,8 @@ The pipeline of one list (design.md "The path of one list"):
 1. ``list_receive`` checks the upload (size, content, header, zip bomb, repeat) and stores the
    list; nothing is stored for a refused file. On commit it starts ``tasks.import_list``.
 2. ``list_parse`` streams the file and stores every non-blank row in large batches (COPY on
-   PostgreSQL). It resumes after the last stored row when run again.
+   PostgreSQL). It resumes after the last stored row when run again, and two runs at once (a
+   restart while the first still reads, a task delivered again) store each row once.
 3. ``list_evaluate_start`` splits the rows into chunks of people (each person in one bucket,
    buckets packed into chunks) and starts one ``tasks.evaluate_chunk`` per chunk as a Celery
    group; ``list_evaluate_chunk`` evaluates one chunk and writes the results in bulk; the chunk
@@ -214,17 +215,25 @@ def _conviction_values(isp_list: IspList, row: ListRow) -> dict[str, Any]:
     return values
 
 
-def list_parse(*, list_id: int) -> IspList:
-    """Store every non-blank row of the list's file (step 1 of the pipeline). Idempotent:
-    rows already stored (a worker died part-way) are skipped by row number."""
-    updated = IspList.objects.filter(
-        pk=list_id, status__in=[IspList.Status.RECEIVED, IspList.Status.PARSING]
+class _NotParsing(Exception):
+    """The list stopped being read while this run read it: another run of its import finished
+    reading it (or refused it)."""
+
+
+def list_parse(*, list_id: int) -> bool:
+    """Store every non-blank row of the list's file (step 1 of the pipeline), then mark it for
+    evaluation. Idempotent: rows already stored (a worker died part-way) are skipped by row
+    number, also when two runs read the list at once. Returns whether this run finished reading
+    it (and so is the one to start its evaluation)."""
+    claimed = IspList.objects.filter(
+        pk=list_id,
+        status__in=[IspList.Status.RECEIVED, IspList.Status.PARSING],
     ).update(
         status=IspList.Status.PARSING, parse_started_at=timezone.now(), progress_at=timezone.now()
     )
+    if not claimed:
+        return False  # read already (or failed): nothing to do
     isp_list = IspList.objects.get(pk=list_id)
-    if not updated:
-        return isp_list  # already parsed (or failed): nothing to do
     done_up_to = selectors.list_last_stored_row(isp_list=isp_list)
     batch: list[dict[str, Any]] = []
     batch_size = settings.LIST_STORE_BATCH_ROWS
@@ -246,27 +255,40 @@ def list_parse(*, list_id: int) -> IspList:
         # A problem found only when reading reached it (e.g. an oversize cell): refuse the whole
         # list and keep no rows of it.
         list_fail(list_id=list_id, message=refused.message)
-        return IspList.objects.get(pk=list_id)
+        return False
+    except _NotParsing:
+        return False
     total = Conviction.objects.filter(isp_list_id=list_id).count()
-    IspList.objects.filter(pk=list_id).update(
+    # Compare-and-set: of two runs that read to the end, one marks the list for evaluation.
+    finished = IspList.objects.filter(pk=list_id, status=IspList.Status.PARSING).update(
+        status=IspList.Status.EVALUATING,
         rows_parsed=total,
         rows_total=total,
         blank_rows=blank_rows,
         parse_finished_at=timezone.now(),
         progress_at=timezone.now(),
     )
-    return IspList.objects.get(pk=list_id)
+    return bool(finished)
 
 
 def _store_rows(isp_list: IspList, batch: list[dict[str, Any]]) -> None:
+    """Store the rows of ``batch`` that no other run of the import stored meanwhile."""
     with transaction.atomic():
+        # First write the list's row: it stays locked until this batch commits, so two runs of
+        # one import store one after the other, each seeing what the other stored.
+        if not IspList.objects.filter(pk=isp_list.pk, status=IspList.Status.PARSING).update(
+            progress_at=timezone.now()
+        ):
+            raise _NotParsing
+        stored_up_to = selectors.list_last_stored_row(isp_list=isp_list)
+        batch = [values for values in batch if values["row_number"] > stored_up_to]
+        if not batch:
+            return
         if connection.vendor == "postgresql":
             _copy_rows(batch)
         else:
             Conviction.objects.bulk_create([Conviction(**values) for values in batch])
-        IspList.objects.filter(pk=isp_list.pk).update(
-            rows_parsed=F("rows_parsed") + len(batch), progress_at=timezone.now()
-        )
+        IspList.objects.filter(pk=isp_list.pk).update(rows_parsed=F("rows_parsed") + len(batch))
 
 
 _COPY_COLUMNS = (
@@ -331,7 +353,7 @@ def _copy_rows(batch: list[dict[str, Any]]) -> None:
 def list_fail(*, list_id: int, message: str) -> None:
     """Mark a list failed with a message, and keep none of its rows."""
     with transaction.atomic():
-        Conviction.objects.filter(isp_list_id=list_id).delete()
+        # The list's row first: another run of the import stores no batch after this one.
         IspList.objects.filter(pk=list_id).update(
             status=IspList.Status.FAILED,
             message=message,
@@ -339,6 +361,7 @@ def list_fail(*, list_id: int, message: str) -> None:
             rows_total=0,
             progress_at=timezone.now(),
         )
+        Conviction.objects.filter(isp_list_id=list_id).delete()
 
 
 # 3. Evaluating -----------------------------------------------------------------------------------
@@ -543,13 +566,13 @@ def list_finish(*, list_id: int, run: int) -> bool:
 
 
 def list_import(*, list_id: int) -> IspList:
-    """The whole pipeline for one list, resuming wherever it stopped."""
+    """The whole pipeline for one list, resuming wherever it stopped. Two runs at once (a
+    restart, a task delivered again) store each row once and evaluate in one run."""
     isp_list = IspList.objects.get(pk=list_id)
     if isp_list.status in {IspList.Status.RECEIVED, IspList.Status.PARSING}:
-        isp_list = list_parse(list_id=list_id)
-        if isp_list.status == IspList.Status.FAILED:
-            return isp_list
-        list_evaluate_start(list_id=list_id, new_run=True)
+        if list_parse(list_id=list_id):
+            # Not a new run: one started by a restart meanwhile is resumed, not replaced.
+            list_evaluate_start(list_id=list_id, new_run=False)
     elif isp_list.status == IspList.Status.EVALUATING:
         list_evaluate_start(list_id=list_id, new_run=False)
     return IspList.objects.get(pk=list_id)
