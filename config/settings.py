@@ -206,11 +206,19 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # worker that died comes back after the visibility timeout. Every task is idempotent, and an
 # import resumes where it stopped. The timeout must exceed the longest task, reading the largest
 # list allowed (200 MB: about 10 minutes; docs/benchmarks.md), or a task still running is sent
-# to a second worker too.
+# to a second worker too; the periodic check restarts a stalled list sooner.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 30 * 60),
+    # The web process sends tasks: a broker that is down must not hold up the request.
+    "socket_connect_timeout": 2,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
@@ -221,6 +229,12 @@ CELERY_TASK_DEFAULT_QUEUE = os.getenv("CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE = {
     # Personal data of expunged records must not outlive the retention period.
     "purge-expunged": {"task": "filings.tasks.purge_expunged", "schedule": 6 * 60 * 60},
+    # Lists waiting for the workers (the broker was down when they came) or stalled.
+    "restart-stalled-lists": {
+        "task": "eligibility.tasks.restart_stalled_lists",
+        "schedule": 60,
+        "options": {"expires": 60},
+    },
 }
 
 # Days after a granted vacatur before personal data is purged (the agencies' deadline), and days

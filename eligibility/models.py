@@ -77,6 +77,9 @@ class IspList(models.Model):
 
     class Status(models.TextChoices):
         RECEIVED = "received", "Received"
+        # Received, but the broker could not be reached to send it to the workers; the periodic
+        # check (services.lists_restart_stalled) sends it when it can.
+        WAITING = "waiting", "Waiting for workers"
         PARSING = "parsing", "Reading the file"
         EVALUATING = "evaluating", "Evaluating"
         READY = "ready", "Ready"
@@ -121,7 +124,7 @@ class IspList(models.Model):
     def __str__(self) -> str:
         return f"{self.filename} (#{self.pk})"
 
-    WORKING = (Status.RECEIVED, Status.PARSING, Status.EVALUATING)
+    WORKING = (Status.RECEIVED, Status.WAITING, Status.PARSING, Status.EVALUATING)
 
     @property
     def is_working(self) -> bool:

@@ -3,7 +3,9 @@
 The pipeline of one list (design.md "The path of one list"):
 
 1. ``list_receive`` checks the upload (size, content, header, zip bomb, repeat) and stores the
-   list; nothing is stored for a refused file. On commit it starts ``tasks.import_list``.
+   list; nothing is stored for a refused file. On commit it sends ``tasks.import_list`` to the
+   workers; when the broker cannot be reached the list waits, and ``lists_restart_stalled`` (every
+   minute from celery beat) sends it later, as it restarts an import that stalled.
 2. ``list_parse`` streams the file and stores every non-blank row in large batches (COPY on
    PostgreSQL). It resumes after the last stored row when run again, and two runs at once (a
    restart while the first still reads, a task delivered again) store each row once.
@@ -167,28 +169,78 @@ def list_store_file(
 
 
 def list_pipeline_start(*, isp_list: IspList) -> None:
+    """Send the list to the workers once the transaction commits. When the broker cannot be
+    reached the list waits for them, and ``isp_list`` (the caller's copy) says so too."""
+
+    def send() -> None:
+        if not list_pipeline_send(list_id=isp_list.pk):
+            isp_list.refresh_from_db(fields=["status", "message", "progress_at"])
+
+    transaction.on_commit(send)
+
+
+WAITING_MESSAGE = "Received; the workers cannot be reached; it starts when they are."
+
+
+def list_pipeline_send(*, list_id: int) -> bool:
+    """Send the import of a list to the workers; return whether the broker took it.
+
+    Called after the commit, so a broker that is down must not surface as an error (the list is
+    stored already, and the user would see a server error for it): a list not yet started waits
+    for the workers, one part-way says they cannot be reached, and the periodic check
+    (``lists_restart_stalled``) sends it again.
+    """
+    from kombu.exceptions import OperationalError
+
     from eligibility import tasks
 
-    list_id = isp_list.pk
-    transaction.on_commit(lambda: tasks.import_list.delay(list_id))
+    working = IspList.objects.filter(pk=list_id, status__in=IspList.WORKING)
+    try:
+        tasks.import_list.delay(list_id)
+    except OperationalError as error:
+        log.warning("list #%s waits: the broker cannot be reached (%s)", list_id, error)
+        with transaction.atomic():
+            working.filter(status=IspList.Status.RECEIVED).update(
+                status=IspList.Status.WAITING, progress_at=timezone.now()
+            )
+            working.filter(status=IspList.Status.WAITING).update(message=WAITING_MESSAGE)
+            working.exclude(status=IspList.Status.WAITING).update(
+                message="The workers cannot be reached; the import continues when they are."
+            )
+        return False
+    working.filter(status=IspList.Status.WAITING).update(
+        status=IspList.Status.RECEIVED, message="", progress_at=timezone.now()
+    )
+    return True
 
 
 def list_restart(*, list_id: int, seen: datetime) -> bool:
     """Send a list's import to the workers again (it continues where it stopped), unless it is
-    done or has moved since ``seen``, its ``progress_at`` when the page was shown. Compare-and-set:
-    of two restarts of one sight (a button pressed twice, two tabs) only the first sends an
-    import. Returns whether this call restarted it."""
-    from eligibility import tasks
-
+    done or has moved since ``seen``, its ``progress_at`` when the page was shown or the check
+    read it. Compare-and-set: of two restarts of one sight (a button pressed twice, two tabs, the
+    periodic check at the same time as a user) only the first sends an import. Returns whether
+    this call restarted it."""
     with transaction.atomic():
         restarted = IspList.objects.filter(
             pk=list_id, status__in=IspList.WORKING, progress_at=seen
         ).update(progress_at=timezone.now(), message="")
         if restarted:
-            transaction.on_commit(lambda: tasks.import_list.delay(list_id))
+            transaction.on_commit(lambda: list_pipeline_send(list_id=list_id))
     if restarted:
         log.info("list #%s restarted (no progress since %s)", list_id, seen.isoformat())
     return bool(restarted)
+
+
+def lists_restart_stalled() -> list[int]:
+    """Restart every list waiting for the workers or stalled (``selectors.lists_to_restart``);
+    return their ids. Safe to run from two schedulers at once (see ``list_restart``)."""
+    return [
+        list_id
+        for list_id, seen in selectors.lists_to_restart(now=timezone.now()).values_list(
+            "pk", "progress_at"
+        )
+        if list_restart(list_id=list_id, seen=seen)
+    ]
 
 
 # 2. Reading the file into rows -------------------------------------------------------------------
@@ -227,7 +279,7 @@ def list_parse(*, list_id: int) -> bool:
     it (and so is the one to start its evaluation)."""
     claimed = IspList.objects.filter(
         pk=list_id,
-        status__in=[IspList.Status.RECEIVED, IspList.Status.PARSING],
+        status__in=[IspList.Status.RECEIVED, IspList.Status.WAITING, IspList.Status.PARSING],
     ).update(
         status=IspList.Status.PARSING, parse_started_at=timezone.now(), progress_at=timezone.now()
     )
@@ -569,7 +621,11 @@ def list_import(*, list_id: int) -> IspList:
     """The whole pipeline for one list, resuming wherever it stopped. Two runs at once (a
     restart, a task delivered again) store each row once and evaluate in one run."""
     isp_list = IspList.objects.get(pk=list_id)
-    if isp_list.status in {IspList.Status.RECEIVED, IspList.Status.PARSING}:
+    if isp_list.status in {
+        IspList.Status.RECEIVED,
+        IspList.Status.WAITING,
+        IspList.Status.PARSING,
+    }:
         if list_parse(list_id=list_id):
             # Not a new run: one started by a restart meanwhile is resumed, not replaced.
             list_evaluate_start(list_id=list_id, new_run=False)

@@ -39,7 +39,16 @@ def list_upload(request: HttpRequest) -> HttpResponse:
         except ListRefused as refused:
             form.add_error("file", refused.message)
         else:
-            messages.success(request, f"“{isp_list.filename}” received; evaluation has started.")
+            if isp_list.status == IspList.Status.WAITING:
+                messages.warning(
+                    request,
+                    f"“{isp_list.filename}” received; the workers cannot be reached; "
+                    "it starts when they are.",
+                )
+            else:
+                messages.success(
+                    request, f"“{isp_list.filename}” received; evaluation has started."
+                )
             return redirect("list_detail", pk=isp_list.pk)
     return render(request, "eligibility/list_upload.html", {"form": form, "duplicate": duplicate})
 

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -66,3 +69,32 @@ def restart_form(page: str) -> tuple[str, dict[str, str]]:
     assert form, "the page offers a restart"
     fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(2))
     return form.group(1), dict(fields)
+
+
+@contextmanager
+def celery_broker(url: str, *, eager: bool = False) -> Iterator[None]:
+    """Send tasks through the broker at ``url`` (the result store too: one Redis holds both)."""
+    from config.celery_app import app
+
+    names = ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND")  # Celery reads these first
+    saved_env = {name: os.environ.get(name) for name in names}
+    saved = (app.conf.broker_url, app.conf.result_backend, app.conf.task_always_eager)
+
+    def use(broker: str, backend: str, always_eager: bool) -> None:
+        app.conf.update(broker_url=broker, result_backend=backend, task_always_eager=always_eager)
+        # Connections, producers and the result store are made from the URLs on first use.
+        app._pool = None
+        app.amqp._producer_pool = None
+        vars(app._local).pop("backend", None)
+
+    os.environ.update(dict.fromkeys(names, url))
+    use(url, url, eager)
+    try:
+        yield
+    finally:
+        for name, value in saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        use(*saved)

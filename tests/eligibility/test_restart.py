@@ -194,6 +194,38 @@ def test_a_restart_without_what_the_page_showed_does_nothing(
     assert sent == []
 
 
+@pytest.mark.django_db
+def test_the_periodic_check_restarts_stalled_and_waiting_lists_once(
+    media, settings, sent, committing
+):
+    settings.LIST_STALL_MINUTES = 10
+    moving = receive(EXAMPLES / "worked-examples.csv")
+    stalled = {
+        status: receive(EXAMPLES / "worked-examples.csv")
+        for status in (IspList.Status.RECEIVED, IspList.Status.PARSING, IspList.Status.EVALUATING)
+    }
+    for status, isp_list in stalled.items():
+        IspList.objects.filter(pk=isp_list.pk).update(status=status)
+        idle_for(isp_list, 11)
+    waiting = receive(EXAMPLES / "worked-examples.csv")
+    IspList.objects.filter(pk=waiting.pk).update(status=IspList.Status.WAITING)
+    done = receive(EXAMPLES / "worked-examples.csv")
+    IspList.objects.filter(pk=done.pk).update(status=IspList.Status.READY)
+    idle_for(done, 60)
+
+    committing(tasks.restart_stalled_lists)
+    committing(tasks.restart_stalled_lists)  # at once again (or a second scheduler): nothing more
+    assert sorted(sent) == sorted([waiting.pk, *(s.pk for s in stalled.values())])
+    assert moving.pk not in sent and done.pk not in sent
+    assert not IspList.objects.filter(pk__in=sent, status=IspList.Status.WAITING).exists()
+
+
+def test_the_periodic_check_is_in_the_worker_schedule(settings):
+    entries = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if "restart_stalled" in e["task"]]
+    assert [e["task"] for e in entries] == ["eligibility.tasks.restart_stalled_lists"]
+    assert entries[0]["schedule"] <= 60 * settings.LIST_STALL_MINUTES
+
+
 @pytest.mark.worker
 def test_restart_pressed_twice_and_from_a_second_tab_imports_the_list_once(
     celery_prefork_worker, client, supervisor, settings, tmp_path
