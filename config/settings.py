@@ -181,9 +181,11 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", str(BASE_DIR / "media")))
 
-# ISP lists: the upload limit, the zip-bomb limit for .xlsx, and how the pipeline batches work.
+# ISP lists: the upload limit, the zip-bomb limit for .xlsx, the most cells a worksheet may span
+# (a spreadsheet library holds that whole rectangle in memory), and how the pipeline batches work.
 LIST_UPLOAD_MAX_BYTES = envint("LIST_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
 LIST_MAX_EXPANDED_BYTES = envint("LIST_MAX_EXPANDED_BYTES", 2 * 1024 * 1024 * 1024)
+LIST_MAX_CELLS = envint("LIST_MAX_CELLS", 50_000_000)
 LIST_STORE_BATCH_ROWS = envint("LIST_STORE_BATCH_ROWS", 5000)
 EVALUATION_CHUNK_ROWS = envint("EVALUATION_CHUNK_ROWS", 20000)
 # Review: how long a claim on a conviction holds; whether the supervisor who approves a batch

@@ -2,8 +2,9 @@
 
 The pipeline of one list (design.md "The path of one list"):
 
-1. ``list_receive`` checks the upload (size, content, header, zip bomb, repeat) and stores the
-   list; nothing is stored for a refused file. On commit it starts ``tasks.import_list``.
+1. ``list_receive`` checks the upload (size, content, header, zip bomb, declared sheet size,
+   repeat) without reading its rows, and stores the list; nothing is stored for a refused file.
+   On commit it starts ``tasks.import_list``.
 2. ``list_parse`` streams the file and stores every non-blank row in large batches (COPY on
    PostgreSQL). It resumes after the last stored row when run again.
 3. ``list_evaluate_start`` splits the rows into chunks of people (each person in one bucket,
@@ -37,6 +38,7 @@ from eligibility.listfiles import (
     EXTRA_FIELDS,
     ListRefused,
     ListRow,
+    check_list,
     file_sha256,
     open_list,
     unreadable_fields,
@@ -124,8 +126,11 @@ def list_store_file(
             f"The file is {size / 1_000_000:,.1f} MB, over the upload limit of "
             f"{settings.LIST_UPLOAD_MAX_BYTES / 1_000_000:,.0f} MB."
         )
-    with open_list(path, max_expanded_bytes=settings.LIST_MAX_EXPANDED_BYTES) as listfile:
-        kind = listfile.kind
+    kind = check_list(
+        path,
+        max_expanded_bytes=settings.LIST_MAX_EXPANDED_BYTES,
+        max_cells=settings.LIST_MAX_CELLS,
+    )
     digest = file_sha256(path)
     earlier = IspList.objects.filter(sha256=digest).order_by("-uploaded_at").first()
     if earlier is not None and not confirm_reimport:
@@ -210,7 +215,9 @@ def list_parse(*, list_id: int) -> IspList:
     batch_size = settings.LIST_STORE_BATCH_ROWS
     try:
         with open_list(
-            isp_list.file.path, max_expanded_bytes=settings.LIST_MAX_EXPANDED_BYTES
+            isp_list.file.path,
+            max_expanded_bytes=settings.LIST_MAX_EXPANDED_BYTES,
+            max_cells=settings.LIST_MAX_CELLS,
         ) as listfile:
             for row in listfile:
                 if row.number <= done_up_to:

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from eligibility import listfiles
 from eligibility.models import Conviction, IspList
 
 from .conftest import EXAMPLES, expected, stored
@@ -247,3 +248,38 @@ def test_the_list_page_lists_the_uploads(client, admin, media, upload):
     page = client.get("/lists/").content.decode()
     assert "mine.csv" in page and "Ready" in page
     assert Path(IspList.objects.get().file.path).exists()
+
+
+# What the upload reads ----------------------------------------------------------------------------
+
+
+class NoSpreadsheetLibrary:
+    @classmethod
+    def from_path(cls, *args, **kwargs):
+        raise AssertionError("a spreadsheet library opened the upload")
+
+
+def test_the_upload_checks_a_workbook_without_opening_it_in_a_spreadsheet_library(
+    client, supervisor, media, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A library holds the whole sheet in memory (and one cell at XFD1048576 aborts it): the
+    request checks a workbook from the beginning of its parts; the worker reads the rows."""
+    monkeypatch.setattr(listfiles, "CalamineWorkbook", NoSpreadsheetLibrary)
+    client.force_login(supervisor)
+    content = (EXAMPLES / "sample-alias-500.xlsx").read_bytes()
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(
+            "/lists/upload/",
+            {"file": SimpleUploadedFile("list.xlsx", content), "as_of": "2026-11-25"},
+        )
+    assert response.status_code == 302
+    isp_list = IspList.objects.get()
+    assert (isp_list.status, isp_list.kind) == (IspList.Status.RECEIVED, "xlsx")
+
+
+def test_a_workbook_without_a_statute_column_is_refused_in_the_page(
+    client, supervisor, media, upload
+):
+    client.force_login(supervisor)
+    header = [cell for cell in HEADER.split(",") if cell != "STATUTE"]
+    refused_with(upload(client, "list.xlsx", workbook_bytes([header, ROW.split(",")])), "STATUTE")
