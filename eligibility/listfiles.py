@@ -9,7 +9,7 @@
         listfile.blank_rows
 
 ``check_list(path)`` is what an upload gets before the list is stored (the web process): the same
-whole-file checks, made without reading the rows.
+whole-file checks, made without reading the rows, and a refusal of a header with no row under it.
 It never opens a workbook with a spreadsheet library; the worker's ``open_list`` does, once it has
 measured what the worksheet's cells span (``eligibility.xlsxparts``): a library holds that whole
 rectangle in memory, and one cell at XFD1048576 is enough to abort the process.
@@ -118,8 +118,9 @@ DEFAULT_MAX_CELLS = 50_000_000
 _CHUNK = 1024 * 1024
 _SNIFF_BYTES = 64 * 1024
 # An upload is judged on its beginning: at most this much of a workbook's sheet XML (and of its
-# shared strings), to find the header.
+# shared strings), and this many rows under the header, to find the header and a row of data.
 _HEAD_BYTES = 8 * 1024 * 1024
+_PEEK_ROWS = 1000
 _HEADERS_SHOWN = 40
 _SAVE_AS = "Save it from Excel as “Excel Workbook (.xlsx)” or “CSV UTF-8 (Comma delimited)”"
 
@@ -395,23 +396,45 @@ def check_list(
 ) -> ListKind:
     """The checks an upload gets before it is stored, made without reading its rows; returns the
     file's kind. Refuses with ``ListRefused`` what ``open_list`` refuses before a row is read (for
-    a workbook: its archive, the size its first sheet declares, its header). A CSV file's text is
-    decoded once, a workbook's parts are only read from their beginning, and no spreadsheet
-    library opens it:
+    a workbook: its archive, the size its first sheet declares, its header), and a header with no
+    row under it (among the first ``_PEEK_ROWS``). A CSV file's text is decoded once, a
+    workbook's parts are only read from their beginning, and no spreadsheet library opens it:
     what lies further (a cell far beyond the rest, an oversize CSV cell) is for ``open_list``,
     in the worker."""
     path = Path(path)
     kind, head = _sniff(path)
     if kind == "csv":
-        _open_csv(path, head).close()
+        # _Unjudged: no header or no row among the rows looked at; the worker reads them all.
+        with contextlib.suppress(_Unjudged), _open_csv(path, head, limit_rows=_PEEK_ROWS) as file:
+            _check_has_rows(file)
         return kind
     with _open_archive(path) as archive:
         _check_archive(archive, max_expanded_bytes)
         with _first_sheet_head(archive) as sheet:
             if sheet is not None:
                 _check_declared_size(sheet, max_cells)
-                ListFile("xlsx", sheet.rows(), []).close()
+                with ListFile("xlsx", sheet.rows(), []) as listfile:
+                    _check_has_rows(listfile)
     return kind
+
+
+def no_rows_message(blank_rows: int) -> str:
+    """Why a file whose header has no row of data under it is refused."""
+    blank = f" ({blank_rows:,} blank row{'s' if blank_rows != 1 else ''})" if blank_rows else ""
+    return (
+        f"The file has a header row but no rows of data under it{blank}, so there is nothing to "
+        "evaluate. Check that it is the list itself and not an empty export, and upload it again."
+    )
+
+
+def _check_has_rows(listfile: ListFile) -> None:
+    for _row in listfile:
+        return
+    raise ListRefused(no_rows_message(listfile.blank_rows))
+
+
+class _Unjudged(Exception):
+    """The rows looked at do not say: reading them all will."""
 
 
 def _sniff(path: Path) -> tuple[ListKind, bytes]:
@@ -439,12 +462,22 @@ def _sniff(path: Path) -> tuple[ListKind, bytes]:
 # CSV --------------------------------------------------------------------------------------------
 
 
-def _open_csv(path: Path, head: bytes) -> ListFile:
+def _open_csv(path: Path, head: bytes, *, limit_rows: int | None = None) -> ListFile:
     has_nul = _check_text(path, head)
     if csv.field_size_limit() < MAX_CELL_CHARS:
         csv.field_size_limit(MAX_CELL_CHARS)
     handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by ListFile
-    return ListFile("csv", _csv_rows(handle, has_nul), [handle])
+    rows = _csv_rows(handle, has_nul)
+    if limit_rows is not None:
+        rows = _at_most(rows, limit_rows)
+    return ListFile("csv", rows, [handle])
+
+
+def _at_most(rows: Iterator[list[str]], count: int) -> Iterator[list[str]]:
+    for number, cells in enumerate(rows):
+        if number > count:
+            raise _Unjudged
+        yield cells
 
 
 def _check_text(path: Path, head: bytes) -> bool:

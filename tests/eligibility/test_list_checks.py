@@ -133,6 +133,32 @@ def test_the_upload_check_reads_a_header_of_shared_strings_as_the_reader_does(tm
         assert [row.record.statute for row in listfile] == ["720-550/4(b)"]
 
 
+@pytest.mark.parametrize(
+    "content",
+    [f"{HEADER}\n", f"{HEADER}\n,,,,\n\n   ,\n", [HEADER.split(",")], [HEADER.split(","), [" "]]],
+    ids=["csv", "csv-blank-rows", "xlsx", "xlsx-blank-rows"],
+)
+def test_the_upload_check_refuses_a_header_without_rows(tmp_path: Path, content):
+    if isinstance(content, str):
+        path = tmp_path / "list.csv"
+        path.write_text(content)
+    else:
+        path = saved(tmp_path, content)
+    assert "no rows of data" in refused(check_list, path)
+    with open_list(path) as listfile:
+        assert list(listfile) == [], "the reader itself reads what is there"
+
+
+def test_a_file_whose_rows_start_further_than_the_upload_looks_is_left_to_the_worker(
+    tmp_path: Path,
+):
+    path = tmp_path / "list.csv"
+    path.write_text("\n" * 2000 + f"{HEADER}\n{ROW}\n")
+    assert check_list(path) == "csv"
+    with open_list(path) as listfile:
+        assert len(list(listfile)) == 1
+
+
 def test_two_parts_of_the_same_name_in_any_letter_case_are_refused(tmp_path: Path):
     base = saved(tmp_path, [HEADER.split(","), ROW.split(",")])
     path = base.with_name("twins.xlsx")

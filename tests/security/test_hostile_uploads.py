@@ -159,6 +159,7 @@ def test_a_cell_far_beyond_a_modest_declared_size_is_refused_by_the_worker_unrea
     assert "A1 and XFD1048576" in isp_list.message
     assert "A1 and XFD1048576" in answers["far-cell.xlsx"]["page"], "the list page says why"
     assert Conviction.objects.count() == 0
+    assert not isp_list.file, "the file is not kept"
 
 
 def csv_bytes(*rows: str, header: str = HEADER) -> bytes:
@@ -224,6 +225,8 @@ def hostile_lists() -> dict[str, tuple[bytes, str]]:
         ),
         "quote.csv": (csv_bytes('1,"DOE,JANE', *[ROW] * 20_000), "quote mark"),
         "big-cell.csv": (csv_bytes(ROW, ROW.replace("FINE $100", "X" * 10_485_760)), "near line 3"),
+        "header-only.csv": (csv_bytes(), "no rows of data"),
+        "blank-rows.csv": (csv_bytes(",,,", "", ",,"), "no rows of data"),
         "html.csv": (csv_bytes(ROW, header="<script>alert(1)</script>,DOB"), "&lt;script&gt;"),
     }
 
