@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before anything reads a body (CsrfViewMiddleware reads the form in process_view).
+    "accounts.middleware.RequestBodyLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Last, as django-axes asks: it turns a refused login of a locked account into the lockout page.
@@ -181,9 +183,11 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", str(BASE_DIR / "media")))
 
-# ISP lists: the upload limit, the zip-bomb limit for .xlsx, and how the pipeline batches work.
+# ISP lists: the upload limit, the zip-bomb limit for .xlsx, the most cells a worksheet may span
+# (a spreadsheet library holds that whole rectangle in memory), and how the pipeline batches work.
 LIST_UPLOAD_MAX_BYTES = envint("LIST_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
 LIST_MAX_EXPANDED_BYTES = envint("LIST_MAX_EXPANDED_BYTES", 2 * 1024 * 1024 * 1024)
+LIST_MAX_CELLS = envint("LIST_MAX_CELLS", 50_000_000)
 LIST_STORE_BATCH_ROWS = envint("LIST_STORE_BATCH_ROWS", 5000)
 EVALUATION_CHUNK_ROWS = envint("EVALUATION_CHUNK_ROWS", 20000)
 # A list still being imported whose counters have not moved for this long is said to have
@@ -195,6 +199,11 @@ LIST_STALL_MINUTES = envint("LIST_STALL_MINUTES", 10)
 REVIEW_CLAIM_HOURS = envint("REVIEW_CLAIM_HOURS", 8)
 BATCH_FOUR_EYES = envbool("BATCH_FOUR_EYES", "True")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest request body of any page but the two uploads (the list, Exhibit A), which take their
+# file's limit on top of it (accounts.middleware: larger bodies get 413 unread); also the most
+# form data Django reads from any request besides its files.
+REQUEST_MAX_BYTES = envint("REQUEST_MAX_BYTES", 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 
 # Celery: with no broker configured, tasks run eagerly in the calling process.
 CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL", "")

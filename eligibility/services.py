@@ -2,13 +2,16 @@
 
 The pipeline of one list (design.md "The path of one list"):
 
-1. ``list_receive`` checks the upload (size, content, header, zip bomb, repeat) and stores the
-   list; nothing is stored for a refused file. On commit it sends ``tasks.import_list`` to the
-   workers; when the broker cannot be reached the list waits, and ``lists_restart_stalled`` (every
-   minute from celery beat) sends it later, as it restarts an import that stalled.
+1. ``list_receive`` checks the upload (size, content, header, zip bomb, declared sheet size,
+   a row under the header, repeat) without reading its rows, and stores the list; nothing is
+   stored for a refused file. On commit it sends ``tasks.import_list`` to the workers; when the
+   broker cannot be reached the list waits, and ``lists_restart_stalled`` (every minute from
+   celery beat) sends it later, as it restarts an import that stalled.
 2. ``list_parse`` streams the file and stores every non-blank row in large batches (COPY on
    PostgreSQL). It resumes after the last stored row when run again, and two runs at once (a
-   restart while the first still reads, a task delivered again) store each row once.
+   restart while the first still reads, a task delivered again) store each row once. A file
+   refused only here (an oversize cell, a workbook cell far beyond the rest, no row at all) keeps
+   its list, marked failed with the reason, but neither its rows nor the file.
 3. ``list_evaluate_start`` splits the rows into chunks of people (each person in one bucket,
    buckets packed into chunks) and starts one ``tasks.evaluate_chunk`` per chunk as a Celery
    group; ``list_evaluate_chunk`` evaluates one chunk and writes the results in bulk; the chunk
@@ -40,7 +43,9 @@ from eligibility.listfiles import (
     EXTRA_FIELDS,
     ListRefused,
     ListRow,
+    check_list,
     file_sha256,
+    no_rows_message,
     open_list,
     unreadable_fields,
 )
@@ -127,10 +132,19 @@ def list_store_file(
             f"The file is {size / 1_000_000:,.1f} MB, over the upload limit of "
             f"{settings.LIST_UPLOAD_MAX_BYTES / 1_000_000:,.0f} MB."
         )
-    with open_list(path, max_expanded_bytes=settings.LIST_MAX_EXPANDED_BYTES) as listfile:
-        kind = listfile.kind
+    kind = check_list(
+        path,
+        max_expanded_bytes=settings.LIST_MAX_EXPANDED_BYTES,
+        max_cells=settings.LIST_MAX_CELLS,
+    )
     digest = file_sha256(path)
-    earlier = IspList.objects.filter(sha256=digest).order_by("-uploaded_at").first()
+    # A list refused while it was read kept no file: the same file again is no repeat of it.
+    earlier = (
+        IspList.objects.filter(sha256=digest)
+        .exclude(status=IspList.Status.FAILED)
+        .order_by("-uploaded_at")
+        .first()
+    )
     if earlier is not None and not confirm_reimport:
         raise DuplicateList(
             f"This file is identical to “{earlier.filename}”, imported on "
@@ -291,7 +305,9 @@ def list_parse(*, list_id: int) -> bool:
     batch_size = settings.LIST_STORE_BATCH_ROWS
     try:
         with open_list(
-            isp_list.file.path, max_expanded_bytes=settings.LIST_MAX_EXPANDED_BYTES
+            isp_list.file.path,
+            max_expanded_bytes=settings.LIST_MAX_EXPANDED_BYTES,
+            max_cells=settings.LIST_MAX_CELLS,
         ) as listfile:
             for row in listfile:
                 if row.number <= done_up_to:
@@ -303,6 +319,8 @@ def list_parse(*, list_id: int) -> bool:
             if batch:
                 _store_rows(isp_list, batch)
             blank_rows = listfile.blank_rows
+            if not listfile.rows_read:
+                raise ListRefused(no_rows_message(blank_rows))
     except ListRefused as refused:
         # A problem found only when reading reached it (e.g. an oversize cell): refuse the whole
         # list and keep no rows of it.
@@ -403,17 +421,27 @@ def _copy_rows(batch: list[dict[str, Any]]) -> None:
 
 
 def list_fail(*, list_id: int, message: str) -> None:
-    """Mark a list failed with a message, and keep none of its rows."""
+    """Refuse a list found unreadable while its rows were read: it is marked failed with the
+    message (the list page says why), and keeps none of its rows and not its file."""
     with transaction.atomic():
         # The list's row first: another run of the import stores no batch after this one.
+        isp_list = IspList.objects.select_for_update().get(pk=list_id)
+        stored = isp_list.file.name
+        now = timezone.now()
         IspList.objects.filter(pk=list_id).update(
             status=IspList.Status.FAILED,
-            message=message,
+            message=f"{message} The file was not kept.",
             rows_parsed=0,
             rows_total=0,
-            progress_at=timezone.now(),
+            progress_at=now,
+            file="",
+            file_purged_at=now if stored else isp_list.file_purged_at,
         )
         Conviction.objects.filter(isp_list_id=list_id).delete()
+        audit_record(action="list.refuse", obj=isp_list, detail={"message": message})
+        if stored:
+            storage = isp_list.file.storage
+            transaction.on_commit(lambda: storage.delete(stored))
 
 
 # 3. Evaluating -----------------------------------------------------------------------------------

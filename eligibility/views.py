@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import requires
 from accounts.audit import audit_record
+from accounts.middleware import accepts_upload
 from eligibility import selectors, services
 from eligibility.forms import ListUploadForm, PolicyForm, ReevaluateForm, RestartForm
 from eligibility.listfiles import ListRefused
@@ -21,6 +23,7 @@ def list_index(request: HttpRequest) -> HttpResponse:
     return render(request, "eligibility/list_index.html", {"lists": selectors.list_index()})
 
 
+@accepts_upload(lambda: settings.LIST_UPLOAD_MAX_BYTES)
 @requires("upload_lists")
 def list_upload(request: HttpRequest) -> HttpResponse:
     form = ListUploadForm(request.POST or None, request.FILES or None)

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import requires
 from accounts.audit import audit_record
-from filings import selectors, services
+from accounts.middleware import accepts_upload
+from filings import exhibit_outcomes, selectors, services
 from filings.exhibit_outcomes import ExhibitRefused
 from filings.forms import ExhibitOutcomesForm
 from filings.models import CourtOutcome, Packet
@@ -141,6 +142,7 @@ def packet_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("packet_detail", pk=pk)
 
 
+@accepts_upload(lambda: exhibit_outcomes.MAX_UPLOAD_BYTES)
 @requires("handle_packets")
 def packet_outcomes_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Record rulings from Exhibit A uploaded back with an "Outcome" column: every ruling in the
