@@ -64,10 +64,33 @@ def packet_request(*, batch: Batch, user: Any) -> Packet:
             detail={"batch": batch.pk, "revision": locked.revision},
         )
         packet_id = packet.pk
-        from filings import tasks
-
-        transaction.on_commit(lambda: tasks.generate_packet.delay(packet_id))
+        transaction.on_commit(lambda: packet_send(packet_id=packet_id))
     return packet
+
+
+WORKERS_UNREACHABLE = (
+    "The workers cannot be reached, so the packet was not started. Generate it again when they "
+    "are (an administrator can check that the worker and Redis are running)."
+)
+
+
+def packet_send(*, packet_id: int) -> bool:
+    """Send a packet to the workers; return whether the broker took it. Called after the
+    commit: a broker that is down fails the packet with a message the clerk can act on (generate
+    it again), instead of a server error after the packet was stored."""
+    from kombu.exceptions import OperationalError
+
+    from filings import tasks
+
+    try:
+        tasks.generate_packet.delay(packet_id)
+    except OperationalError as error:
+        log.warning("packet #%s not started: the broker cannot be reached (%s)", packet_id, error)
+        Packet.objects.filter(pk=packet_id, status=Packet.Status.GENERATING).update(
+            status=Packet.Status.FAILED, message=WORKERS_UNREACHABLE
+        )
+        return False
+    return True
 
 
 SUPERSEDED_WHILE_MADE = (

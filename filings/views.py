@@ -37,7 +37,11 @@ def packet_generate(request: HttpRequest, pk: int) -> HttpResponse:
     except services.PacketRefused as refused:
         messages.error(request, str(refused))
         return redirect("filings")
-    messages.success(request, f"Generating the packet of batch #{batch.pk}.")
+    packet.refresh_from_db(fields=["status", "message"])
+    if packet.status == Packet.Status.FAILED:
+        messages.error(request, packet.message)
+    else:
+        messages.success(request, f"Generating the packet of batch #{batch.pk}.")
     return redirect("packet_detail", pk=packet.pk)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import io
+import time
 import zipfile
 from datetime import timedelta
 
@@ -314,3 +315,25 @@ def test_the_migration_lets_batches_sent_back_before_it_get_a_new_packet(
         client.post(f"/filings/generate/{approved.pk}/")
     assert Packet.objects.filter(batch=approved, status=Packet.Status.READY).count() == 2
     assert Batch.objects.get(pk=approved.pk).state == Batch.State.PACKET_GENERATED
+
+
+@pytest.mark.django_db(transaction=True)  # the request commits: the task is sent after that
+def test_a_packet_asked_for_while_the_workers_cannot_be_reached_says_so_at_once(
+    client, clerk, approved
+):
+    from tests.eligibility.conftest import celery_broker
+
+    client.force_login(clerk)
+    with celery_broker("redis://127.0.0.1:1/0"):  # nothing listens on port 1
+        started = time.monotonic()
+        response = client.post(f"/filings/generate/{approved.pk}/", follow=True)
+        seconds = time.monotonic() - started
+    assert response.status_code == 200 and seconds < 5, f"answered in {seconds:.1f} s"
+    assert "The workers cannot be reached, so the packet was not started" in (
+        response.content.decode()
+    )
+    packet = Packet.objects.get(batch=approved)
+    assert packet.status == Packet.Status.FAILED
+    # The clerk asks again once the workers are back (tasks run here in the tests).
+    response = client.post(f"/filings/generate/{approved.pk}/", follow=True)
+    assert Packet.objects.get(batch=approved).status == Packet.Status.READY
