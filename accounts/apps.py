@@ -22,7 +22,7 @@ class AccountsConfig(AppConfig):
         from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
-        from accounts import signals
+        from accounts import checks, signals  # noqa: F401 - checks register when imported
 
         # Also after a flush (which emits post_migrate), so the roles always match roles.py.
         post_migrate.connect(_sync_roles, sender=self)

@@ -25,6 +25,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     ADMIN: ("upload_lists", "change_policy", "view_reports", "view_audit", "manage_users"),
 }
 
+# The roles by name: the only groups the Admin role gives in the Users admin.
+ROLES: tuple[str, ...] = tuple(ROLE_PERMISSIONS)
+
 # Django's own permissions the admin role needs in the admin site (by app): managing users, seeing
 # who is locked out (django-axes; the user admin's "unlock" action releases a lock) and reading the
 # audit log there (read-only for everyone).

@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before anything reads a body (CsrfViewMiddleware reads the form in process_view).
+    "accounts.middleware.RequestBodyLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Last, as django-axes asks: it turns a refused login of a locked account into the lockout page.
@@ -206,23 +208,52 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", str(BASE_DIR / "media")))
 
-# ISP lists: the upload limit, the zip-bomb limit for .xlsx, and how the pipeline batches work.
+# ISP lists: the upload limit, the zip-bomb limit for .xlsx, the most cells a worksheet may span
+# (a spreadsheet library holds that whole rectangle in memory), and how the pipeline batches work.
 LIST_UPLOAD_MAX_BYTES = envint("LIST_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
 LIST_MAX_EXPANDED_BYTES = envint("LIST_MAX_EXPANDED_BYTES", 2 * 1024 * 1024 * 1024)
+LIST_MAX_CELLS = envint("LIST_MAX_CELLS", 50_000_000)
 LIST_STORE_BATCH_ROWS = envint("LIST_STORE_BATCH_ROWS", 5000)
 EVALUATION_CHUNK_ROWS = envint("EVALUATION_CHUNK_ROWS", 20000)
+# A list still being imported whose counters have not moved for this long is said to have
+# stalled (its page offers a restart), and the periodic check restarts it. Reading or evaluating
+# moves them every few seconds.
+LIST_STALL_MINUTES = envint("LIST_STALL_MINUTES", 10)
 # Review: how long a claim on a conviction holds; whether the supervisor who approves a batch
 # must have decided none of its convictions (four eyes; a small office may turn it off).
 REVIEW_CLAIM_HOURS = envint("REVIEW_CLAIM_HOURS", 8)
 BATCH_FOUR_EYES = envbool("BATCH_FOUR_EYES", "True")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest request body of any page but the two uploads (the list, Exhibit A), which take their
+# file's limit on top of it (accounts.middleware: larger bodies get 413 unread); also the most
+# form data Django reads from any request besides its files.
+REQUEST_MAX_BYTES = envint("REQUEST_MAX_BYTES", 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 
 # Celery: with no broker configured, tasks run eagerly in the calling process.
 CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL", "")
 CELERY_RESULT_BACKEND = os.getenv("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Work is acknowledged when done, not when taken: a task whose pool process dies (killed, out of
+# memory) goes back on the queue instead of being dropped as failed, and a message taken by a
+# worker that died comes back after the visibility timeout. Every task is idempotent, and an
+# import resumes where it stopped. The timeout must exceed the longest task, reading the largest
+# list allowed (200 MB: about 10 minutes; docs/benchmarks.md), or a task still running is sent
+# to a second worker too; the periodic check restarts a stalled list sooner.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 30 * 60),
+    # The web process sends tasks: a broker that is down must not hold up the request.
+    "socket_connect_timeout": 2,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -232,6 +263,12 @@ CELERY_TASK_DEFAULT_QUEUE = os.getenv("CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE = {
     # Personal data of expunged records must not outlive the retention period.
     "purge-expunged": {"task": "filings.tasks.purge_expunged", "schedule": 6 * 60 * 60},
+    # Lists waiting for the workers (the broker was down when they came) or stalled.
+    "restart-stalled-lists": {
+        "task": "eligibility.tasks.restart_stalled_lists",
+        "schedule": 60,
+        "options": {"expires": 60},
+    },
 }
 
 # Days after a granted vacatur before personal data is purged (the agencies' deadline), and days

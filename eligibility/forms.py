@@ -26,6 +26,12 @@ class ListUploadForm(forms.Form):
         self.fields["as_of"].initial = timezone.localdate()
 
 
+class RestartForm(forms.Form):
+    """A restart of a stalled import, with when the list last moved as the page showed it."""
+
+    seen = forms.DateTimeField(widget=forms.HiddenInput)
+
+
 class ReevaluateForm(forms.Form):
     as_of = forms.DateField(label="As of", widget=forms.DateInput(attrs={"type": "date"}))
     policy = forms.ModelChoiceField(

@@ -8,6 +8,12 @@
             ...  # row.number, row.raw, row.record, row.extra, row.other
         listfile.blank_rows
 
+``check_list(path)`` is what an upload gets before the list is stored (the web process): the same
+whole-file checks, made without reading the rows, and a refusal of a header with no row under it.
+It never opens a workbook with a spreadsheet library; the worker's ``open_list`` does, once it has
+measured what the worksheet's cells span (``eligibility.xlsxparts``): a library holds that whole
+rectangle in memory, and one cell at XFD1048576 is enough to abort the process.
+
 CSV files are streamed with constant memory per row. Workbooks are read with python-calamine,
 which holds the first worksheet in its own compact form while rows are turned into Python one at a
 time. Dates are not read here beyond real Excel date cells: the engine reads date text with
@@ -21,6 +27,7 @@ import contextlib
 import csv
 import hashlib
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields
 from datetime import date, datetime, time, timedelta
@@ -31,6 +38,7 @@ from typing import IO, Any, Literal, NamedTuple
 
 from python_calamine import CalamineWorkbook
 
+from eligibility import xlsxparts
 from eligibility.rules.dates import read_date
 from eligibility.rules.records import Record
 
@@ -102,8 +110,17 @@ MAX_CELL_CHARS = 1_000_000
 # A real statewide list of a million rows expands to well under 1 GiB.
 DEFAULT_MAX_EXPANDED_BYTES = 2 * 1024**3
 
+# A worksheet whose cells span more than this is refused before a spreadsheet library reads it:
+# the library holds the whole rectangle from the first cell to the last (python-calamine: 32 bytes
+# a cell, so 1.6 GB here). A statewide list of a million rows of 25 columns spans 25 million.
+DEFAULT_MAX_CELLS = 50_000_000
+
 _CHUNK = 1024 * 1024
 _SNIFF_BYTES = 64 * 1024
+# An upload is judged on its beginning: at most this much of a workbook's sheet XML (and of its
+# shared strings), and this many rows under the header, to find the header and a row of data.
+_HEAD_BYTES = 8 * 1024 * 1024
+_PEEK_ROWS = 1000
 _HEADERS_SHOWN = 40
 _SAVE_AS = "Save it from Excel as “Excel Workbook (.xlsx)” or “CSV UTF-8 (Comma delimited)”"
 
@@ -352,14 +369,76 @@ class ListFile:
 
 
 def open_list(
-    path: Path | str, *, max_expanded_bytes: int | None = DEFAULT_MAX_EXPANDED_BYTES
+    path: Path | str,
+    *,
+    max_expanded_bytes: int | None = DEFAULT_MAX_EXPANDED_BYTES,
+    max_cells: int = DEFAULT_MAX_CELLS,
 ) -> ListFile:
     """Open an ISP list, CSV or .xlsx, judged by its content; refuse it with ``ListRefused``.
 
     Every whole-file problem the reader can see is raised here, before any row is read, except a
-    cell longer than ``MAX_CELL_CHARS`` in a CSV file (found only when reading reaches it).
+    cell longer than ``MAX_CELL_CHARS`` in a CSV file (found only when reading reaches it). A
+    workbook's sheets are measured first (one pass over each): one whose cells span more than
+    ``max_cells`` is refused unread.
     """
     path = Path(path)
+    kind, head = _sniff(path)
+    if kind == "xlsx":
+        return _open_xlsx(path, max_expanded_bytes, max_cells)
+    return _open_csv(path, head)
+
+
+def check_list(
+    path: Path | str,
+    *,
+    max_expanded_bytes: int | None = DEFAULT_MAX_EXPANDED_BYTES,
+    max_cells: int = DEFAULT_MAX_CELLS,
+) -> ListKind:
+    """The checks an upload gets before it is stored, made without reading its rows; returns the
+    file's kind. Refuses with ``ListRefused`` what ``open_list`` refuses before a row is read (for
+    a workbook: its archive, the size its first sheet declares, its header), and a header with no
+    row under it (among the first ``_PEEK_ROWS``). A CSV file's text is decoded once, a
+    workbook's parts are only read from their beginning, and no spreadsheet library opens it:
+    what lies further (a cell far beyond the rest, an oversize CSV cell) is for ``open_list``,
+    in the worker."""
+    path = Path(path)
+    kind, head = _sniff(path)
+    if kind == "csv":
+        # _Unjudged: no header or no row among the rows looked at; the worker reads them all.
+        with contextlib.suppress(_Unjudged), _open_csv(path, head, limit_rows=_PEEK_ROWS) as file:
+            _check_has_rows(file)
+        return kind
+    with _open_archive(path) as archive:
+        _check_archive(archive, max_expanded_bytes)
+        with _first_sheet_head(archive) as sheet:
+            if sheet is not None:
+                _check_declared_size(sheet, max_cells)
+                with ListFile("xlsx", sheet.rows(), []) as listfile:
+                    _check_has_rows(listfile)
+    return kind
+
+
+def no_rows_message(blank_rows: int) -> str:
+    """Why a file whose header has no row of data under it is refused."""
+    blank = f" ({blank_rows:,} blank row{'s' if blank_rows != 1 else ''})" if blank_rows else ""
+    return (
+        f"The file has a header row but no rows of data under it{blank}, so there is nothing to "
+        "evaluate. Check that it is the list itself and not an empty export, and upload it again."
+    )
+
+
+def _check_has_rows(listfile: ListFile) -> None:
+    for _row in listfile:
+        return
+    raise ListRefused(no_rows_message(listfile.blank_rows))
+
+
+class _Unjudged(Exception):
+    """The rows looked at do not say: reading them all will."""
+
+
+def _sniff(path: Path) -> tuple[ListKind, bytes]:
+    """The kind of list the content is, with its first bytes; refuses what is neither."""
     with open(path, "rb") as handle:
         head = handle.read(_SNIFF_BYTES)
     if not head:
@@ -372,23 +451,33 @@ def open_list(
     if head.startswith(b"%PDF"):
         raise ListRefused(f"The file is a PDF document, not a list. {_SAVE_AS}.")
     if head[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
-        return _open_xlsx(path, max_expanded_bytes)
+        return "xlsx", head
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ListRefused(
             f"The file is saved as UTF-16 (“Unicode Text”), which is not accepted. {_SAVE_AS}."
         )
-    return _open_csv(path, head)
+    return "csv", head
 
 
 # CSV --------------------------------------------------------------------------------------------
 
 
-def _open_csv(path: Path, head: bytes) -> ListFile:
+def _open_csv(path: Path, head: bytes, *, limit_rows: int | None = None) -> ListFile:
     has_nul = _check_text(path, head)
     if csv.field_size_limit() < MAX_CELL_CHARS:
         csv.field_size_limit(MAX_CELL_CHARS)
     handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by ListFile
-    return ListFile("csv", _csv_rows(handle, has_nul), [handle])
+    rows = _csv_rows(handle, has_nul)
+    if limit_rows is not None:
+        rows = _at_most(rows, limit_rows)
+    return ListFile("csv", rows, [handle])
+
+
+def _at_most(rows: Iterator[list[str]], count: int) -> Iterator[list[str]]:
+    for number, cells in enumerate(rows):
+        if number > count:
+            raise _Unjudged
+        yield cells
 
 
 def _check_text(path: Path, head: bytes) -> bool:
@@ -456,29 +545,13 @@ def _csv_rows(handle: IO[str], has_nul: bool) -> Iterator[list[str]]:
 # xlsx -------------------------------------------------------------------------------------------
 
 
-def _open_xlsx(path: Path, max_expanded_bytes: int | None) -> ListFile:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise ListRefused(
-            f"The file looks like an Excel workbook or a ZIP archive but is damaged. {_SAVE_AS}."
-        ) from None
-    names = {info.filename for info in infos}
-    if "xl/workbook.xml" not in names:
-        if "xl/workbook.bin" in names:
-            kind = "an Excel binary workbook (.xlsb)"
-        elif "mimetype" in names or "content.xml" in names:
-            kind = "an OpenDocument file (.ods)"
-        else:
-            kind = "a ZIP archive without an Excel workbook in it"
-        raise ListRefused(f"The file is {kind}, which cannot be read. {_SAVE_AS}.")
-    expanded = sum(info.file_size for info in infos)
-    if max_expanded_bytes is not None and expanded > max_expanded_bytes:
-        raise ListRefused(
-            f"The workbook expands to {expanded / 1024**2:,.0f} MB, more than the "
-            f"{max_expanded_bytes / 1024**2:,.0f} MB allowed. Split it, or save it as CSV."
-        )
+def _open_xlsx(path: Path, max_expanded_bytes: int | None, max_cells: int) -> ListFile:
+    with _open_archive(path) as archive:
+        _check_archive(archive, max_expanded_bytes)
+        with _first_sheet_head(archive) as sheet:
+            if sheet is not None:
+                _check_declared_size(sheet, max_cells)
+        _check_cells(archive, max_cells)
     # calamine raises its own errors, and others, on a damaged workbook (a Rust panic arrives as
     # pyo3's PanicException, a BaseException): this is the edge between an untrusted file and a
     # foreign parser, so every failure but an interruption becomes a refusal.
@@ -513,6 +586,129 @@ def _open_xlsx(path: Path, max_expanded_bytes: int | None) -> ListFile:
     listfile = ListFile("xlsx", cells(), [workbook])
     date_positions.update(listfile._date_positions)
     return listfile
+
+
+# What inflating a damaged part raises (a checksum, a size, deflate data that is not).
+_READING_FAILED = (zipfile.BadZipFile, zlib.error, EOFError, OSError)
+_FAR_CELLS = (
+    "Something is in a cell far below or to the right of the list (a space, a value pasted there "
+    "by mistake). Delete the rows under the list and the columns to its right, or copy the list "
+    "alone into a new workbook, save it and upload it again."
+)
+
+
+def _damaged() -> ListRefused:
+    return ListRefused(
+        f"The file looks like an Excel workbook or a ZIP archive but is damaged. {_SAVE_AS}."
+    )
+
+
+@contextlib.contextmanager
+def _open_archive(path: Path) -> Iterator[zipfile.ZipFile]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise _damaged() from None
+    with archive:
+        try:
+            yield archive
+        except _READING_FAILED:
+            raise ListRefused(
+                f"The Excel workbook could not be read: a part of it is damaged. {_SAVE_AS}."
+            ) from None
+
+
+def _check_archive(archive: zipfile.ZipFile, max_expanded_bytes: int | None) -> None:
+    """The archive's structure, from its directory alone: a workbook in it, no part twice, every
+    part stored as Excel stores them, expanding to the sizes it declares and to no more than
+    ``max_expanded_bytes`` in all (a zip bomb)."""
+    infos = archive.infolist()
+    names = {xlsxparts.part_key(info.filename) for info in infos}
+    if "xl/workbook.xml" not in names:
+        if "xl/workbook.bin" in names:
+            kind = "an Excel binary workbook (.xlsb)"
+        elif "mimetype" in names or "content.xml" in names:
+            kind = "an OpenDocument file (.ods)"
+        else:
+            kind = "a ZIP archive without an Excel workbook in it"
+        raise ListRefused(f"The file is {kind}, which cannot be read. {_SAVE_AS}.")
+    expanded = sum(info.file_size for info in infos)
+    if max_expanded_bytes is not None and expanded > max_expanded_bytes:
+        raise ListRefused(
+            f"The workbook expands to {expanded / 1024**2:,.0f} MB, more than the "
+            f"{max_expanded_bytes / 1024**2:,.0f} MB allowed. Split it, or save it as CSV."
+        )
+    # Readers find a part by its name in any letter case: two such names would let one reader
+    # check a part and another read its twin.
+    if len(names) != len(infos):
+        raise _cannot_read("two of its parts have the same name")
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise _cannot_read("a part of it is encrypted")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _cannot_read("a part of it is compressed in a way Excel never uses")
+        # Deflate adds at most a few bytes a block to data it cannot shrink: a part whose
+        # compressed data is larger than that hides how far it really expands.
+        stored = info.compress_type == zipfile.ZIP_STORED
+        most = info.file_size if stored else info.file_size + info.file_size // 100 + 1024
+        if info.compress_size > most:
+            raise _cannot_read("its parts do not expand to the sizes it declares")
+
+
+def _cannot_read(why: str) -> ListRefused:
+    return ListRefused(f"The Excel workbook could not be read ({why}). {_SAVE_AS}.")
+
+
+@contextlib.contextmanager
+def _first_sheet_head(archive: zipfile.ZipFile) -> Iterator[xlsxparts.SheetHead | None]:
+    """The beginning of the workbook's first sheet; None when it cannot be told where that is."""
+    try:
+        part = xlsxparts.first_sheet_part(archive, budget=_HEAD_BYTES)
+    except xlsxparts.NoWorksheet:
+        raise ListRefused("The workbook has no worksheet.") from None
+    if part is None:
+        yield None
+        return
+    # Undecided: the beginning does not say; the worker reads the rest.
+    with (
+        xlsxparts.SheetHead(archive, part, budget=_HEAD_BYTES) as sheet,
+        contextlib.suppress(xlsxparts.Undecided),
+    ):
+        yield sheet
+
+
+def _check_declared_size(sheet: xlsxparts.SheetHead, max_cells: int) -> None:
+    ref = sheet.dimension()
+    extent = xlsxparts.parse_dimension(ref) if ref is not None else None
+    if extent is not None and extent.cells > max_cells:
+        raise ListRefused(
+            f"The worksheet declares that its cells span {extent.ref} "
+            f"({_span(extent)}), more than the {max_cells:,} cells a list may span. {_FAR_CELLS}"
+        )
+
+
+def _check_cells(archive: zipfile.ZipFile, max_cells: int) -> None:
+    """Measure every sheet a reader may take for the first (each in one pass) before any
+    spreadsheet library holds one in memory."""
+    for name in xlsxparts.sheet_parts(archive):
+        try:
+            extent = xlsxparts.cells_beyond(archive, name, max_cells=max_cells)
+        except xlsxparts.DamagedSheet as damaged:
+            raise _cannot_read(f"a worksheet has {damaged.reason}") from None
+        if extent is not None:
+            raise ListRefused(
+                f"The workbook has cells as far apart as {xlsxparts.cell_ref(*extent.first)} "
+                f"and {xlsxparts.cell_ref(*extent.last)}: they span {extent.ref} "
+                f"({_span(extent)}), more than the {max_cells:,} cells a list may span. "
+                f"{_FAR_CELLS}"
+            )
+
+
+def _span(extent: xlsxparts.Extent) -> str:
+    return (
+        f"{extent.columns:,} column{'s' if extent.columns != 1 else ''} by "
+        f"{extent.rows:,} row{'s' if extent.rows != 1 else ''}, {extent.cells:,} cells"
+    )
 
 
 def _xlsx_text(value: object, is_date_field: bool) -> str:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from eligibility.rules.records import Policy
 
@@ -75,6 +77,9 @@ class IspList(models.Model):
 
     class Status(models.TextChoices):
         RECEIVED = "received", "Received"
+        # Received, but the broker could not be reached to send it to the workers; the periodic
+        # check (services.lists_restart_stalled) sends it when it can.
+        WAITING = "waiting", "Waiting for workers"
         PARSING = "parsing", "Reading the file"
         EVALUATING = "evaluating", "Evaluating"
         READY = "ready", "Ready"
@@ -108,6 +113,9 @@ class IspList(models.Model):
     parse_finished_at = models.DateTimeField(null=True, blank=True)
     evaluate_started_at = models.DateTimeField(null=True, blank=True)
     evaluate_finished_at = models.DateTimeField(null=True, blank=True)
+    # When the import last moved: a counter (rows_parsed, rows_evaluated) or the status changed,
+    # or it was (re)started. A list still working whose progress_at is old has stalled.
+    progress_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
@@ -116,9 +124,18 @@ class IspList(models.Model):
     def __str__(self) -> str:
         return f"{self.filename} (#{self.pk})"
 
+    WORKING = (Status.RECEIVED, Status.WAITING, Status.PARSING, Status.EVALUATING)
+
     @property
     def is_working(self) -> bool:
-        return self.status in {self.Status.RECEIVED, self.Status.PARSING, self.Status.EVALUATING}
+        return self.status in self.WORKING
+
+    @property
+    def is_stalled(self) -> bool:
+        """Still working, but nothing has moved for ``LIST_STALL_MINUTES``: the workers stopped,
+        never took it, or are busy with other lists."""
+        idle = timezone.now() - self.progress_at
+        return self.is_working and idle >= timedelta(minutes=settings.LIST_STALL_MINUTES)
 
     @property
     def progress_percent(self) -> int:

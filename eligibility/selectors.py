@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from eligibility.listfiles import DATE_FIELDS
 from eligibility.models import Conviction, Determination, IspList, OfficePolicy
@@ -31,6 +33,15 @@ def lists_ready() -> QuerySet[IspList]:
 def lists_not_on_policy(*, policy: OfficePolicy) -> QuerySet[IspList]:
     """Ready lists evaluated under another policy version: candidates to re-evaluate."""
     return lists_ready().exclude(policy=policy).select_related("policy")
+
+
+def lists_to_restart(*, now: datetime) -> QuerySet[IspList]:
+    """Lists waiting for the workers (the broker was down when they were sent), and lists still
+    working whose counters have not moved for ``LIST_STALL_MINUTES`` (``IspList.is_stalled``)."""
+    cutoff = now - timedelta(minutes=settings.LIST_STALL_MINUTES)
+    return IspList.objects.filter(
+        Q(status=IspList.Status.WAITING) | Q(status__in=IspList.WORKING, progress_at__lte=cutoff)
+    ).order_by("progress_at")
 
 
 def list_last_stored_row(*, isp_list: IspList) -> int:

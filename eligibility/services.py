@@ -2,10 +2,16 @@
 
 The pipeline of one list (design.md "The path of one list"):
 
-1. ``list_receive`` checks the upload (size, content, header, zip bomb, repeat) and stores the
-   list; nothing is stored for a refused file. On commit it starts ``tasks.import_list``.
+1. ``list_receive`` checks the upload (size, content, header, zip bomb, declared sheet size,
+   a row under the header, repeat) without reading its rows, and stores the list; nothing is
+   stored for a refused file. On commit it sends ``tasks.import_list`` to the workers; when the
+   broker cannot be reached the list waits, and ``lists_restart_stalled`` (every minute from
+   celery beat) sends it later, as it restarts an import that stalled.
 2. ``list_parse`` streams the file and stores every non-blank row in large batches (COPY on
-   PostgreSQL). It resumes after the last stored row when run again.
+   PostgreSQL). It resumes after the last stored row when run again, and two runs at once (a
+   restart while the first still reads, a task delivered again) store each row once. A file
+   refused only here (an oversize cell, a workbook cell far beyond the rest, no row at all) keeps
+   its list, marked failed with the reason, but neither its rows nor the file.
 3. ``list_evaluate_start`` splits the rows into chunks of people (each person in one bucket,
    buckets packed into chunks) and starts one ``tasks.evaluate_chunk`` per chunk as a Celery
    group; ``list_evaluate_chunk`` evaluates one chunk and writes the results in bulk; the chunk
@@ -20,7 +26,7 @@ import logging
 import tempfile
 import zlib
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +43,9 @@ from eligibility.listfiles import (
     EXTRA_FIELDS,
     ListRefused,
     ListRow,
+    check_list,
     file_sha256,
+    no_rows_message,
     open_list,
     unreadable_fields,
 )
@@ -124,10 +132,19 @@ def list_store_file(
             f"The file is {size / 1_000_000:,.1f} MB, over the upload limit of "
             f"{settings.LIST_UPLOAD_MAX_BYTES / 1_000_000:,.0f} MB."
         )
-    with open_list(path, max_expanded_bytes=settings.LIST_MAX_EXPANDED_BYTES) as listfile:
-        kind = listfile.kind
+    kind = check_list(
+        path,
+        max_expanded_bytes=settings.LIST_MAX_EXPANDED_BYTES,
+        max_cells=settings.LIST_MAX_CELLS,
+    )
     digest = file_sha256(path)
-    earlier = IspList.objects.filter(sha256=digest).order_by("-uploaded_at").first()
+    # A list refused while it was read kept no file: the same file again is no repeat of it.
+    earlier = (
+        IspList.objects.filter(sha256=digest)
+        .exclude(status=IspList.Status.FAILED)
+        .order_by("-uploaded_at")
+        .first()
+    )
     if earlier is not None and not confirm_reimport:
         raise DuplicateList(
             f"This file is identical to “{earlier.filename}”, imported on "
@@ -166,10 +183,78 @@ def list_store_file(
 
 
 def list_pipeline_start(*, isp_list: IspList) -> None:
+    """Send the list to the workers once the transaction commits. When the broker cannot be
+    reached the list waits for them, and ``isp_list`` (the caller's copy) says so too."""
+
+    def send() -> None:
+        if not list_pipeline_send(list_id=isp_list.pk):
+            isp_list.refresh_from_db(fields=["status", "message", "progress_at"])
+
+    transaction.on_commit(send)
+
+
+WAITING_MESSAGE = "Received; the workers cannot be reached; it starts when they are."
+
+
+def list_pipeline_send(*, list_id: int) -> bool:
+    """Send the import of a list to the workers; return whether the broker took it.
+
+    Called after the commit, so a broker that is down must not surface as an error (the list is
+    stored already, and the user would see a server error for it): a list not yet started waits
+    for the workers, one part-way says they cannot be reached, and the periodic check
+    (``lists_restart_stalled``) sends it again.
+    """
+    from kombu.exceptions import OperationalError
+
     from eligibility import tasks
 
-    list_id = isp_list.pk
-    transaction.on_commit(lambda: tasks.import_list.delay(list_id))
+    working = IspList.objects.filter(pk=list_id, status__in=IspList.WORKING)
+    try:
+        tasks.import_list.delay(list_id)
+    except OperationalError as error:
+        log.warning("list #%s waits: the broker cannot be reached (%s)", list_id, error)
+        with transaction.atomic():
+            working.filter(status=IspList.Status.RECEIVED).update(
+                status=IspList.Status.WAITING, progress_at=timezone.now()
+            )
+            working.filter(status=IspList.Status.WAITING).update(message=WAITING_MESSAGE)
+            working.exclude(status=IspList.Status.WAITING).update(
+                message="The workers cannot be reached; the import continues when they are."
+            )
+        return False
+    working.filter(status=IspList.Status.WAITING).update(
+        status=IspList.Status.RECEIVED, message="", progress_at=timezone.now()
+    )
+    return True
+
+
+def list_restart(*, list_id: int, seen: datetime) -> bool:
+    """Send a list's import to the workers again (it continues where it stopped), unless it is
+    done or has moved since ``seen``, its ``progress_at`` when the page was shown or the check
+    read it. Compare-and-set: of two restarts of one sight (a button pressed twice, two tabs, the
+    periodic check at the same time as a user) only the first sends an import. Returns whether
+    this call restarted it."""
+    with transaction.atomic():
+        restarted = IspList.objects.filter(
+            pk=list_id, status__in=IspList.WORKING, progress_at=seen
+        ).update(progress_at=timezone.now(), message="")
+        if restarted:
+            transaction.on_commit(lambda: list_pipeline_send(list_id=list_id))
+    if restarted:
+        log.info("list #%s restarted (no progress since %s)", list_id, seen.isoformat())
+    return bool(restarted)
+
+
+def lists_restart_stalled() -> list[int]:
+    """Restart every list waiting for the workers or stalled (``selectors.lists_to_restart``);
+    return their ids. Safe to run from two schedulers at once (see ``list_restart``)."""
+    return [
+        list_id
+        for list_id, seen in selectors.lists_to_restart(now=timezone.now()).values_list(
+            "pk", "progress_at"
+        )
+        if list_restart(list_id=list_id, seen=seen)
+    ]
 
 
 # 2. Reading the file into rows -------------------------------------------------------------------
@@ -196,21 +281,33 @@ def _conviction_values(isp_list: IspList, row: ListRow) -> dict[str, Any]:
     return values
 
 
-def list_parse(*, list_id: int) -> IspList:
-    """Store every non-blank row of the list's file (step 1 of the pipeline). Idempotent:
-    rows already stored (a worker died part-way) are skipped by row number."""
-    updated = IspList.objects.filter(
-        pk=list_id, status__in=[IspList.Status.RECEIVED, IspList.Status.PARSING]
-    ).update(status=IspList.Status.PARSING, parse_started_at=timezone.now())
+class _NotParsing(Exception):
+    """The list stopped being read while this run read it: another run of its import finished
+    reading it (or refused it)."""
+
+
+def list_parse(*, list_id: int) -> bool:
+    """Store every non-blank row of the list's file (step 1 of the pipeline), then mark it for
+    evaluation. Idempotent: rows already stored (a worker died part-way) are skipped by row
+    number, also when two runs read the list at once. Returns whether this run finished reading
+    it (and so is the one to start its evaluation)."""
+    claimed = IspList.objects.filter(
+        pk=list_id,
+        status__in=[IspList.Status.RECEIVED, IspList.Status.WAITING, IspList.Status.PARSING],
+    ).update(
+        status=IspList.Status.PARSING, parse_started_at=timezone.now(), progress_at=timezone.now()
+    )
+    if not claimed:
+        return False  # read already (or failed): nothing to do
     isp_list = IspList.objects.get(pk=list_id)
-    if not updated:
-        return isp_list  # already parsed (or failed): nothing to do
     done_up_to = selectors.list_last_stored_row(isp_list=isp_list)
     batch: list[dict[str, Any]] = []
     batch_size = settings.LIST_STORE_BATCH_ROWS
     try:
         with open_list(
-            isp_list.file.path, max_expanded_bytes=settings.LIST_MAX_EXPANDED_BYTES
+            isp_list.file.path,
+            max_expanded_bytes=settings.LIST_MAX_EXPANDED_BYTES,
+            max_cells=settings.LIST_MAX_CELLS,
         ) as listfile:
             for row in listfile:
                 if row.number <= done_up_to:
@@ -222,23 +319,41 @@ def list_parse(*, list_id: int) -> IspList:
             if batch:
                 _store_rows(isp_list, batch)
             blank_rows = listfile.blank_rows
+            if not listfile.rows_read:
+                raise ListRefused(no_rows_message(blank_rows))
     except ListRefused as refused:
         # A problem found only when reading reached it (e.g. an oversize cell): refuse the whole
         # list and keep no rows of it.
         list_fail(list_id=list_id, message=refused.message)
-        return IspList.objects.get(pk=list_id)
+        return False
+    except _NotParsing:
+        return False
     total = Conviction.objects.filter(isp_list_id=list_id).count()
-    IspList.objects.filter(pk=list_id).update(
+    # Compare-and-set: of two runs that read to the end, one marks the list for evaluation.
+    finished = IspList.objects.filter(pk=list_id, status=IspList.Status.PARSING).update(
+        status=IspList.Status.EVALUATING,
         rows_parsed=total,
         rows_total=total,
         blank_rows=blank_rows,
         parse_finished_at=timezone.now(),
+        progress_at=timezone.now(),
     )
-    return IspList.objects.get(pk=list_id)
+    return bool(finished)
 
 
 def _store_rows(isp_list: IspList, batch: list[dict[str, Any]]) -> None:
+    """Store the rows of ``batch`` that no other run of the import stored meanwhile."""
     with transaction.atomic():
+        # First write the list's row: it stays locked until this batch commits, so two runs of
+        # one import store one after the other, each seeing what the other stored.
+        if not IspList.objects.filter(pk=isp_list.pk, status=IspList.Status.PARSING).update(
+            progress_at=timezone.now()
+        ):
+            raise _NotParsing
+        stored_up_to = selectors.list_last_stored_row(isp_list=isp_list)
+        batch = [values for values in batch if values["row_number"] > stored_up_to]
+        if not batch:
+            return
         if connection.vendor == "postgresql":
             _copy_rows(batch)
         else:
@@ -306,12 +421,27 @@ def _copy_rows(batch: list[dict[str, Any]]) -> None:
 
 
 def list_fail(*, list_id: int, message: str) -> None:
-    """Mark a list failed with a message, and keep none of its rows."""
+    """Refuse a list found unreadable while its rows were read: it is marked failed with the
+    message (the list page says why), and keeps none of its rows and not its file."""
     with transaction.atomic():
-        Conviction.objects.filter(isp_list_id=list_id).delete()
+        # The list's row first: another run of the import stores no batch after this one.
+        isp_list = IspList.objects.select_for_update().get(pk=list_id)
+        stored = isp_list.file.name
+        now = timezone.now()
         IspList.objects.filter(pk=list_id).update(
-            status=IspList.Status.FAILED, message=message, rows_parsed=0, rows_total=0
+            status=IspList.Status.FAILED,
+            message=f"{message} The file was not kept.",
+            rows_parsed=0,
+            rows_total=0,
+            progress_at=now,
+            file="",
+            file_purged_at=now if stored else isp_list.file_purged_at,
         )
+        Conviction.objects.filter(isp_list_id=list_id).delete()
+        audit_record(action="list.refuse", obj=isp_list, detail={"message": message})
+        if stored:
+            storage = isp_list.file.storage
+            transaction.on_commit(lambda: storage.delete(stored))
 
 
 # 3. Evaluating -----------------------------------------------------------------------------------
@@ -348,6 +478,7 @@ def list_evaluate_start(*, list_id: int, new_run: bool = True) -> list[tuple[int
         if new_run or isp_list.evaluate_started_at is None:
             isp_list.evaluate_started_at = timezone.now()
         isp_list.evaluate_finished_at = None
+        isp_list.progress_at = timezone.now()
         isp_list.save()
         run = isp_list.evaluation_run
         pending = (
@@ -395,7 +526,10 @@ def list_evaluate_chunk(*, list_id: int, run: int, lo: int, hi: int) -> int:
         # Rows this run already wrote are skipped (same run, same results), so ``fresh`` counts
         # each row once even when a chunk runs twice, or twice at the same time.
         fresh = _write_results(ids, results, isp_list, run)
-        IspList.objects.filter(pk=list_id).update(rows_evaluated=F("rows_evaluated") + fresh)
+        if fresh:
+            IspList.objects.filter(pk=list_id).update(
+                rows_evaluated=F("rows_evaluated") + fresh, progress_at=timezone.now()
+            )
     _maybe_finish(list_id, run)
     return fresh
 
@@ -499,6 +633,7 @@ def list_finish(*, list_id: int, run: int) -> bool:
         rows_evaluated=total,
         rows_total=total,
         evaluate_finished_at=timezone.now(),
+        progress_at=timezone.now(),
         message="",
     )
     if marked:
@@ -511,13 +646,17 @@ def list_finish(*, list_id: int, run: int) -> bool:
 
 
 def list_import(*, list_id: int) -> IspList:
-    """The whole pipeline for one list, resuming wherever it stopped."""
+    """The whole pipeline for one list, resuming wherever it stopped. Two runs at once (a
+    restart, a task delivered again) store each row once and evaluate in one run."""
     isp_list = IspList.objects.get(pk=list_id)
-    if isp_list.status in {IspList.Status.RECEIVED, IspList.Status.PARSING}:
-        isp_list = list_parse(list_id=list_id)
-        if isp_list.status == IspList.Status.FAILED:
-            return isp_list
-        list_evaluate_start(list_id=list_id, new_run=True)
+    if isp_list.status in {
+        IspList.Status.RECEIVED,
+        IspList.Status.WAITING,
+        IspList.Status.PARSING,
+    }:
+        if list_parse(list_id=list_id):
+            # Not a new run: one started by a restart meanwhile is resumed, not replaced.
+            list_evaluate_start(list_id=list_id, new_run=False)
     elif isp_list.status == IspList.Status.EVALUATING:
         list_evaluate_start(list_id=list_id, new_run=False)
     return IspList.objects.get(pk=list_id)

@@ -1,11 +1,15 @@
-"""Thin Celery tasks: ids in, one service call, idempotent (design.md)."""
+"""Thin Celery tasks: ids in, one service call, idempotent (design.md).
+
+Their results are never read (a list's progress is read from its row), so none is stored: sending
+one then needs the broker alone, not the result store too.
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, ignore_result=True)
 def import_list(list_id: int) -> None:
     from eligibility import services
     from eligibility.models import IspList
@@ -21,8 +25,16 @@ def import_list(list_id: int) -> None:
         raise
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, ignore_result=True)
 def evaluate_chunk(list_id: int, run: int, lo: int, hi: int) -> int:
     from eligibility import services
 
     return services.list_evaluate_chunk(list_id=list_id, run=run, lo=lo, hi=hi)
+
+
+@shared_task(ignore_result=True)
+def restart_stalled_lists() -> None:
+    """Every minute from `celery beat` (settings.CELERY_BEAT_SCHEDULE)."""
+    from eligibility import services
+
+    services.lists_restart_stalled()

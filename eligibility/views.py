@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,9 +8,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import requires
 from accounts.audit import audit_record
+from accounts.middleware import accepts_upload
 from core.spreadsheets import xlsx_response
 from eligibility import selectors, services
-from eligibility.forms import ListUploadForm, PolicyForm, ReevaluateForm
+from eligibility.forms import ListUploadForm, PolicyForm, ReevaluateForm, RestartForm
 from eligibility.listfiles import ListRefused
 from eligibility.models import Conviction, IspList
 from eligibility.policy import SWITCHES, policy_from_values, policy_impact
@@ -21,6 +23,7 @@ def list_index(request: HttpRequest) -> HttpResponse:
     return render(request, "eligibility/list_index.html", {"lists": selectors.list_index()})
 
 
+@accepts_upload(lambda: settings.LIST_UPLOAD_MAX_BYTES)
 @requires("upload_lists")
 def list_upload(request: HttpRequest) -> HttpResponse:
     form = ListUploadForm(request.POST or None, request.FILES or None)
@@ -39,7 +42,16 @@ def list_upload(request: HttpRequest) -> HttpResponse:
         except ListRefused as refused:
             form.add_error("file", refused.message)
         else:
-            messages.success(request, f"“{isp_list.filename}” received; evaluation has started.")
+            if isp_list.status == IspList.Status.WAITING:
+                messages.warning(
+                    request,
+                    f"“{isp_list.filename}” received; the workers cannot be reached; "
+                    "it starts when they are.",
+                )
+            else:
+                messages.success(
+                    request, f"“{isp_list.filename}” received; evaluation has started."
+                )
             return redirect("list_detail", pk=isp_list.pk)
     return render(request, "eligibility/list_upload.html", {"form": form, "duplicate": duplicate})
 
@@ -143,9 +155,16 @@ def list_reevaluate(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("upload_lists")
 @require_POST
 def list_resume(request: HttpRequest, pk: int) -> HttpResponse:
-    isp_list = get_object_or_404(IspList, pk=pk)
-    services.list_pipeline_start(isp_list=isp_list)
-    messages.success(request, "The import was restarted; it continues where it stopped.")
+    get_object_or_404(IspList, pk=pk)
+    form = RestartForm(request.POST)
+    if form.is_valid() and services.list_restart(list_id=pk, seen=form.cleaned_data["seen"]):
+        messages.success(request, "The import was restarted; it continues where it stopped.")
+    else:
+        messages.info(
+            request,
+            "The import was already restarted, or has moved since the page was shown: "
+            "nothing more to do.",
+        )
     return redirect("list_detail", pk=pk)
 
 

@@ -180,6 +180,9 @@ class PacketRequest:
     court_location: str
     generated_on: date
     convictions: Sequence[PacketConviction]
+    # The number of each conviction's line, when not 1, 2, 3…: a packet rendered again after a
+    # purge keeps the numbers of the lines left (the court's copy and Exhibit A go by them).
+    numbers: Sequence[int] = ()
     # Free text for the notices, e.g. "March 3, 2027, 9:30 a.m., Courtroom 101, ...".
     hearing: str = ""
     state_attorney: str = field(default_factory=lambda: settings.OFFICE_STATE_ATTORNEY)
@@ -193,7 +196,13 @@ class PacketRequest:
             raise PacketError("A packet needs at least one conviction.")
         problems = []
         location = collapse(self.court_location)
-        for number, conviction in enumerate(self.convictions, start=1):
+        if self.numbers and len(self.numbers) != len(self.convictions):
+            raise PacketError(
+                f"The packet cannot be made: {len(self.numbers)} line numbers for "
+                f"{len(self.convictions)} convictions."
+            )
+        for line in self.lines():
+            number, conviction = line.number, line.conviction
             if not conviction.case_key:
                 problems.append(f"line {number} ({conviction.listed_name}) has no case number")
             elsewhere = collapse(conviction.court_location)
@@ -212,9 +221,10 @@ class PacketRequest:
         return long_date(self.generated_on)
 
     def lines(self) -> list[ScheduleLine]:
+        numbers = self.numbers or range(1, len(self.convictions) + 1)
         return [
             ScheduleLine(number, conviction)
-            for number, conviction in enumerate(self.convictions, start=1)
+            for number, conviction in zip(numbers, self.convictions, strict=True)
         ]
 
     def cases(self) -> list[CaseGroup]:

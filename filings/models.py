@@ -9,7 +9,11 @@ from review.models import Batch
 
 class Packet(models.Model):
     """The court packet of one approved batch: a zip of the motion, orders, Exhibit A, notices,
-    mailing list and manifest, stored with its SHA-256; then its filing."""
+    mailing list and manifest, stored with its SHA-256; then its filing.
+
+    A packet is made from one revision of its batch. A supervisor who sends the batch back
+    starts the next revision: the packets of earlier revisions are superseded (kept, listed,
+    never downloaded or filed), and once the batch is approved again it gets a new packet."""
 
     class Status(models.TextChoices):
         GENERATING = "generating", "Generating"
@@ -17,7 +21,8 @@ class Packet(models.Model):
         FILED = "filed", "Filed"
         FAILED = "failed", "Failed"
 
-    batch = models.OneToOneField(Batch, on_delete=models.PROTECT, related_name="packet")
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="packets")
+    batch_revision = models.PositiveIntegerField(default=0)  # ``Batch.revision`` it was made from
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.GENERATING)
     message = models.TextField(blank=True)
     file = models.FileField(upload_to="packets/%Y/%m/", max_length=255, blank=True)
@@ -38,13 +43,32 @@ class Packet(models.Model):
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Set when the stored file was deleted after every conviction in it was purged (or when it
+    # could not be rendered again without the purged ones).
     purged_at = models.DateTimeField(null=True, blank=True)
+    # Convictions purged since the packet was made, whose lines the stored file no longer has:
+    # it was rendered again without them (filings.purge). What was filed stays above: the hash,
+    # the manifest, the counts and the lines of Exhibit A.
+    removed_convictions = models.JSONField(default=list, blank=True)
+    reissued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "batch_revision"],
+                condition=~models.Q(status="failed"),
+                name="one_packet_per_batch_revision",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"packet #{self.pk} of batch #{self.batch_id}"
+
+    @property
+    def is_superseded(self) -> bool:
+        """The batch was sent back after this packet was made."""
+        return self.batch_revision != self.batch.revision
 
 
 class CourtOutcome(models.Model):

@@ -1,11 +1,14 @@
-"""Every write of the filings app: generating a packet, filing it, recording the court's rulings."""
+"""Every write of the filings app: generating a packet, filing it, recording the court's rulings,
+taking purged people out of its file."""
 
 from __future__ import annotations
 
+import logging
 import tempfile
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
@@ -23,51 +26,104 @@ from filings.exhibit_outcomes import (
     size_problem,
 )
 from filings.models import CourtOutcome, Packet
-from filings.packets import build_packet
+from filings.packets import PacketResult, build_packet, packet_filename
 from review import batches
 from review.models import Batch
+
+log = logging.getLogger(__name__)
 
 
 class PacketRefused(Exception):
     """A packet action that is not allowed; the message says why."""
 
 
+def _batch_lock(batch_id: int) -> Batch:
+    """Lock the batch row: every write that changes a batch and its packets takes it first (then
+    the packet), the order ``review.batches`` keeps for the batch and its decisions."""
+    return Batch.objects.select_for_update().get(pk=batch_id)
+
+
 def packet_request(*, batch: Batch, user: Any) -> Packet:
-    """Start generating the packet of an approved batch (once: compare-and-set on the batch)."""
+    """Start generating the packet of an approved batch: once per revision of the batch (a batch
+    sent back and approved again gets a new packet; the earlier one is superseded)."""
     with transaction.atomic():
-        locked = Batch.objects.select_for_update().get(pk=batch.pk)
+        locked = _batch_lock(batch.pk)
         if locked.state != Batch.State.APPROVED:
             raise PacketRefused("Only an approved batch gets a packet.")
-        if Packet.objects.filter(batch=locked).exclude(status=Packet.Status.FAILED).exists():
+        of_this_revision = Packet.objects.filter(batch=locked, batch_revision=locked.revision)
+        if of_this_revision.exclude(status=Packet.Status.FAILED).exists():
             raise PacketRefused("This batch already has a packet.")
         Packet.objects.filter(batch=locked, status=Packet.Status.FAILED).delete()
-        packet = Packet.objects.create(batch=locked, generated_by=user)
-        audit_record(action="packet.request", actor=user, obj=packet, detail={"batch": batch.pk})
+        packet = Packet.objects.create(
+            batch=locked, batch_revision=locked.revision, generated_by=user
+        )
+        audit_record(
+            action="packet.request",
+            actor=user,
+            obj=packet,
+            detail={"batch": batch.pk, "revision": locked.revision},
+        )
         packet_id = packet.pk
-        from filings import tasks
-
-        transaction.on_commit(lambda: tasks.generate_packet.delay(packet_id))
+        transaction.on_commit(lambda: packet_send(packet_id=packet_id))
     return packet
+
+
+WORKERS_UNREACHABLE = (
+    "The workers cannot be reached, so the packet was not started. Generate it again when they "
+    "are (an administrator can check that the worker and Redis are running)."
+)
+
+
+def packet_send(*, packet_id: int) -> bool:
+    """Send a packet to the workers; return whether the broker took it. Called after the
+    commit: a broker that is down fails the packet with a message the clerk can act on (generate
+    it again), instead of a server error after the packet was stored."""
+    from kombu.exceptions import OperationalError
+
+    from filings import tasks
+
+    try:
+        tasks.generate_packet.delay(packet_id)
+    except OperationalError as error:
+        log.warning("packet #%s not started: the broker cannot be reached (%s)", packet_id, error)
+        Packet.objects.filter(pk=packet_id, status=Packet.Status.GENERATING).update(
+            status=Packet.Status.FAILED, message=WORKERS_UNREACHABLE
+        )
+        return False
+    return True
+
+
+SUPERSEDED_WHILE_MADE = (
+    "The batch was sent back while this packet was being made: it was not kept. Generate the "
+    "packet again once the batch is approved."
+)
 
 
 def packet_generate(*, packet_id: int) -> Packet:
     """Render the packet's documents into a zip and store it (idempotent: a ready packet is
-    left alone). Moves the batch to "packet generated"."""
+    left alone). Moves the batch to "packet generated". A packet whose batch was sent back
+    meanwhile is not kept: it fails, saying so."""
     packet = Packet.objects.select_related("batch", "generated_by").get(pk=packet_id)
     if packet.status != Packet.Status.GENERATING:
         return packet
+    if packet.is_superseded:
+        return _packet_fail(packet, SUPERSEDED_WHILE_MADE)
     batch = packet.batch
     convictions = [item.conviction for item in batches.batch_items(batch)]
-    request = PacketRequest(
-        batch_reference=f"batch-{batch.pk}",
-        court_location=batch.court_location,
-        generated_on=timezone.localdate(),
-        convictions=[PacketConviction.from_conviction(c) for c in convictions],
-    )
+    request = _packet_request(batch, convictions, generated_on=timezone.localdate())
     try:
         with tempfile.TemporaryDirectory(prefix="packet-") as tmp:
             result = build_packet(request, Path(tmp))
             with open(result.zip_path, "rb") as handle, transaction.atomic():
+                locked = _batch_lock(batch.pk)
+                # Compare-and-set under the lock: a second run of the task, or a send-back
+                # while the documents were rendered, leaves this run without effect.
+                if not Packet.objects.filter(
+                    pk=packet.pk, status=Packet.Status.GENERATING
+                ).exists():
+                    return Packet.objects.get(pk=packet.pk)
+                if locked.revision != packet.batch_revision:
+                    return _packet_fail(packet, SUPERSEDED_WHILE_MADE)
                 packet.file.save(result.zip_path.name, File(handle), save=False)
                 packet.sha256 = result.sha256
                 packet.size_bytes = result.size
@@ -86,7 +142,7 @@ def packet_generate(*, packet_id: int) -> Packet:
                 packet.generated_at = timezone.now()
                 packet.save()
                 batches.batch_transition(
-                    batch=batch, action="packet_generated", user=packet.generated_by
+                    batch=locked, action="packet_generated", user=packet.generated_by
                 )
                 audit_record(
                     action="packet.generate",
@@ -95,22 +151,146 @@ def packet_generate(*, packet_id: int) -> Packet:
                     detail={"sha256": result.sha256, **packet.counts},
                 )
     except Exception as error:
-        Packet.objects.filter(pk=packet.pk).update(
-            status=Packet.Status.FAILED, message=f"{type(error).__name__}: {error}"
-        )
+        _packet_fail(packet, f"{type(error).__name__}: {error}")
         raise
     return packet
+
+
+def _packet_fail(packet: Packet, message: str) -> Packet:
+    Packet.objects.filter(pk=packet.pk, status=Packet.Status.GENERATING).update(
+        status=Packet.Status.FAILED, message=message
+    )
+    packet.refresh_from_db()
+    return packet
+
+
+def _packet_request(
+    batch: Batch,
+    convictions: Sequence[Conviction],
+    *,
+    generated_on: date,
+    numbers: Sequence[int] = (),
+) -> PacketRequest:
+    return PacketRequest(
+        batch_reference=f"batch-{batch.pk}",
+        court_location=batch.court_location,
+        generated_on=generated_on,
+        convictions=[PacketConviction.from_conviction(c) for c in convictions],
+        numbers=numbers,
+    )
+
+
+def _packet_lines(packet: Packet) -> list[tuple[int, Conviction]]:
+    """The convictions in the packet's file with the number of their line in the motion and
+    Exhibit A: the lines it was made with (the batch may have changed since, when it was sent
+    back and the packet superseded)."""
+    if not packet.exhibit_lines:
+        items = batches.batch_items(packet.batch)
+        return list(enumerate((item.conviction for item in items), start=1))
+    by_id = Conviction.objects.in_bulk(packet.exhibit_lines)
+    return [
+        (number, by_id[pk])
+        for number, pk in enumerate(packet.exhibit_lines, start=1)
+        if pk in by_id
+    ]
+
+
+def _packet_render_again(
+    packet: Packet, lines: Sequence[tuple[int, Conviction]]
+) -> tuple[str, PacketResult]:
+    """Render the packet of ``lines`` as it was made (its date, its line numbers) into a new file
+    in storage; return the file's name and what was rendered."""
+    generated_at = packet.generated_at or timezone.now()
+    request = _packet_request(
+        packet.batch,
+        [conviction for _, conviction in lines],
+        generated_on=timezone.localdate(generated_at),
+        numbers=[number for number, _ in lines],
+    )
+    with tempfile.TemporaryDirectory(prefix="packet-") as tmp:
+        name = packet_filename(f"batch-{packet.batch_id}-without-expunged")
+        result = build_packet(request, Path(tmp) / name)
+        with open(result.zip_path, "rb") as handle:
+            stored = packet.file.storage.save(
+                packet.file.field.generate_filename(packet, name), File(handle)
+            )
+    return stored, result
+
+
+def packet_purge(
+    *, packet_id: int, actor: Any = None, now: datetime | None = None
+) -> Literal["reissued", "deleted", ""]:
+    """Take the convictions whose personal data was purged out of the packet's stored file
+    (``filings.purge``): render it again from the convictions left, each on the line number it
+    was filed with and dated as it was made ("reissued"); or delete the file when nobody is
+    left, or when it cannot be rendered again ("deleted"). What was filed stays on the packet:
+    its hash, its manifest, its counts and the lines of Exhibit A. Idempotent: "" when the file
+    holds nobody purged. The file is claimed by compare-and-set on its name, so two purges at
+    once replace it once."""
+    now = now or timezone.now()
+    packet = Packet.objects.select_related("batch").get(pk=packet_id)
+    if packet.purged_at is not None or not packet.file:
+        return ""
+    lines = _packet_lines(packet)
+    purged = sorted(conviction.pk for _, conviction in lines if conviction.purged_at is not None)
+    if set(purged) <= set(packet.removed_convictions):
+        return ""
+    left = [(number, conviction) for number, conviction in lines if conviction.purged_at is None]
+    again: tuple[str, PacketResult] | None = None
+    # A superseded packet is never downloaded again: its file goes rather than being redone.
+    if left and not packet.is_superseded:
+        try:
+            again = _packet_render_again(packet, left)
+        except Exception:
+            # Never keep a file that names a purged person: without a new one, the old one goes.
+            log.exception("packet %s could not be rendered again; its file is deleted", packet.pk)
+    storage, old = packet.file.storage, packet.file.name
+    with transaction.atomic():
+        claimed = Packet.objects.filter(pk=packet.pk, file=old, purged_at__isnull=True)
+        if again is not None:
+            name, result = again
+            if claimed.update(file=name, removed_convictions=purged, reissued_at=now) != 1:
+                storage.delete(name)
+                return ""
+            storage.delete(old)
+            audit_record(
+                action="purge.packet_reissue",
+                actor=actor,
+                obj=packet,
+                detail={
+                    "removed": purged,
+                    "convictions": len(left),
+                    "sha256": result.sha256,
+                },
+            )
+            return "reissued"
+        if claimed.update(file="", purged_at=now) != 1:
+            return ""
+        storage.delete(old)
+        audit_record(
+            action="purge.packet",
+            actor=actor,
+            obj=packet,
+            detail={"convictions_left": len(left)} if left else {},
+        )
+        return "deleted"
 
 
 def packet_file(*, packet: Packet, user: Any, filed_on: date, court_call: str) -> Packet:
     """Record that the packet was filed (date and court call); the batch becomes filed."""
     with transaction.atomic():
+        locked = _batch_lock(packet.batch_id)
+        if locked.revision != packet.batch_revision:
+            raise PacketRefused(
+                "This packet was superseded: its batch was sent back after it was made. File "
+                "the batch's current packet."
+            )
         updated = Packet.objects.filter(pk=packet.pk, status=Packet.Status.READY).update(
             status=Packet.Status.FILED, filed_on=filed_on, court_call=court_call, filed_by=user
         )
         if updated != 1:
             raise PacketRefused("Only a packet that is ready can be marked filed.")
-        batches.batch_transition(batch=packet.batch, action="file", user=user)
+        batches.batch_transition(batch=locked, action="file", user=user)
         audit_record(
             action="packet.file",
             actor=user,

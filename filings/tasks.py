@@ -5,7 +5,9 @@ from __future__ import annotations
 from celery import shared_task
 
 
-@shared_task(acks_late=True)
+# The packet's state is read from its row, never from a result: none is stored, so sending the
+# task needs the broker alone.
+@shared_task(acks_late=True, ignore_result=True)
 def generate_packet(packet_id: int) -> None:
     from filings import services
 

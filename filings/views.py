@@ -11,22 +11,19 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import requires
 from accounts.audit import audit_record
-from filings import services
+from accounts.middleware import accepts_upload
+from filings import exhibit_outcomes, selectors, services
 from filings.exhibit_outcomes import ExhibitRefused
 from filings.forms import ExhibitOutcomesForm
 from filings.models import CourtOutcome, Packet
-from review import batches
 from review.models import Batch
 
 
 @requires("view_packets", "handle_packets")
 def packet_index(request: HttpRequest) -> HttpResponse:
     context = {
-        "waiting": Batch.objects.filter(state=Batch.State.APPROVED)
-        .exclude(packet__status__in=[Packet.Status.GENERATING, Packet.Status.READY])
-        .select_related("approved_by")
-        .order_by("approved_at"),
-        "packets": Packet.objects.select_related("batch", "generated_by", "filed_by"),
+        "waiting": selectors.batches_waiting_for_packet(),
+        "packets": selectors.packets_listed(),
     }
     return render(request, "filings/packet_index.html", context)
 
@@ -40,20 +37,25 @@ def packet_generate(request: HttpRequest, pk: int) -> HttpResponse:
     except services.PacketRefused as refused:
         messages.error(request, str(refused))
         return redirect("filings")
-    messages.success(request, f"Generating the packet of batch #{batch.pk}.")
+    packet.refresh_from_db(fields=["status", "message"])
+    if packet.status == Packet.Status.FAILED:
+        messages.error(request, packet.message)
+    else:
+        messages.success(request, f"Generating the packet of batch #{batch.pk}.")
     return redirect("packet_detail", pk=packet.pk)
 
 
 @requires("view_packets", "handle_packets")
 def packet_detail(request: HttpRequest, pk: int) -> HttpResponse:
     packet = get_object_or_404(Packet.objects.select_related("batch"), pk=pk)
-    items = batches.batch_items(packet.batch).select_related("conviction__court_outcome")
     return render(
         request,
         "filings/packet_detail.html",
         {
             "packet": packet,
-            "items": items,
+            "downloadable": selectors.packet_downloadable(packet=packet),
+            "replaced_by": selectors.packet_replacing(packet) if packet.is_superseded else None,
+            "convictions": selectors.packet_convictions(packet),
             "rulings": CourtOutcome.Ruling.choices,
             "upload_form": ExhibitOutcomesForm(),
         },
@@ -63,13 +65,20 @@ def packet_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("handle_packets")
 def packet_download(request: HttpRequest, pk: int) -> HttpResponse:
     packet = get_object_or_404(Packet.objects.select_related("batch"), pk=pk)
-    if packet.batch.state not in {Batch.State.PACKET_GENERATED, Batch.State.FILED}:
-        # e.g. a supervisor sent the batch back after the packet was made: not approved now
+    if packet.is_superseded or packet.batch.state not in {
+        Batch.State.PACKET_GENERATED,
+        Batch.State.FILED,
+    }:
+        # a supervisor sent the batch back after the packet was made: not approved now, or
+        # approved again with other contents (a new packet)
         raise PermissionDenied
     if packet.status not in {Packet.Status.READY, Packet.Status.FILED} or not packet.file:
         raise Http404("This packet has no file to download.")
     if packet.purged_at is not None:
         raise Http404("This packet was purged after the records were expunged.")
+    if selectors.packet_holds_purged(packet=packet):
+        # the purge is taking expunged people out of it (filings.purge): never serve them
+        raise Http404("This packet is being rendered again without the expunged records.")
     audit_record(action="packet.download", request=request, obj=packet)
     return FileResponse(
         packet.file.open("rb"), as_attachment=True, filename=packet.file.name.rsplit("/", 1)[-1]
@@ -137,6 +146,7 @@ def packet_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("packet_detail", pk=pk)
 
 
+@accepts_upload(lambda: exhibit_outcomes.MAX_UPLOAD_BYTES)
 @requires("handle_packets")
 def packet_outcomes_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Record rulings from Exhibit A uploaded back with an "Outcome" column: every ruling in the

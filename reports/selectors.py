@@ -53,7 +53,7 @@ from core.spreadsheets import safe_cell
 from eligibility.models import Conviction, Determination, IspList, OfficePolicy
 from eligibility.rules.statutes import CANNABIS_CONTROL_ACT
 from eligibility.selectors import rows_to_refer
-from filings.models import CourtOutcome, Packet
+from filings.models import CourtOutcome
 from review.models import Batch, Decision, Outcome, Review
 
 SUPPRESS_BELOW = 10
@@ -296,8 +296,9 @@ def funnel(scope: Scope) -> Table:
         batched=Count("id", filter=Q(batch_item__batch__state__in=Batch.LOCKED_STATES)),
         filed=Count(
             "id",
-            filter=Q(batch_item__batch__packet__status=Packet.Status.FILED)
-            | Q(court_outcome__isnull=False),
+            # The batch is filed with its packet (in one transaction); through the packets the
+            # join would count a conviction once per packet of its batch.
+            filter=Q(batch_item__batch__state=Batch.State.FILED) | Q(court_outcome__isnull=False),
         ),
         granted=Count("id", filter=Q(court_outcome__ruling=CourtOutcome.Ruling.GRANTED)),
         denied=Count("id", filter=Q(court_outcome__ruling=CourtOutcome.Ruling.DENIED)),

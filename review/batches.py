@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from accounts.access import perm
@@ -62,8 +62,8 @@ def four_eyes() -> bool:
 
 
 def batchable_convictions() -> QuerySet[Conviction]:
-    """Convictions decided ELIGIBLE and in no batch."""
-    return convictions_decided_eligible().filter(batch_item__isnull=True)
+    """Convictions decided ELIGIBLE, in no batch, and not purged (expunged already)."""
+    return convictions_decided_eligible().filter(batch_item__isnull=True, purged_at__isnull=True)
 
 
 def court_locations() -> list[dict[str, Any]]:
@@ -148,7 +148,11 @@ def reviewed_by(batch: Batch, user: Any) -> bool:
 
 
 def batch_transition(*, batch: Batch, action: str, user: Any, comment: str = "") -> Batch:
-    """Take one action of the state machine; refuse anything else with a message."""
+    """Take one action of the state machine; refuse anything else with a message.
+
+    The checks and the change are made holding the batch row's lock: a decision on one of its
+    convictions takes the same lock (``batch_lock_for_decision``), so a supervisor who
+    approves and decides an item at the same moment is refused one of the two (four eyes)."""
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise BatchRefused(f"Unknown action {action!r}.")
@@ -157,42 +161,45 @@ def batch_transition(*, batch: Batch, action: str, user: Any, comment: str = "")
     comment = comment.strip()
     if transition.needs_comment and not comment:
         raise BatchRefused("Say why: a comment is required to return a batch.")
-    if batch.state not in transition.source:
-        raise BatchRefused(
-            f"A batch that is {batch.get_state_display().lower()} cannot be {transition.done}."
-        )
-    if action == "approve" and four_eyes() and reviewed_by(batch, user):
-        raise BatchRefused(
-            "Four eyes: you decided a conviction in this batch, so another supervisor must "
-            "approve it."
-        )
-    if action == "submit" and not batch.items.exists():
-        raise BatchRefused("An empty batch cannot be submitted.")
-    now = timezone.now()
-    changes: dict[str, Any] = {"state": transition.target}
-    if action == "submit":
-        changes.update(submitted_by=user, submitted_at=now)
-    if action == "approve":
-        changes.update(approved_by=user, approved_at=now)
-    if transition.needs_comment:
-        changes["comment"] = comment
     with transaction.atomic():
-        updated = Batch.objects.filter(pk=batch.pk, state=batch.state).update(**changes)
+        locked = Batch.objects.select_for_update().get(pk=batch.pk)
+        if locked.state not in transition.source:
+            raise BatchRefused(
+                f"A batch that is {locked.get_state_display().lower()} cannot be {transition.done}."
+            )
+        if action == "approve" and four_eyes() and reviewed_by(locked, user):
+            raise BatchRefused(
+                "Four eyes: you decided a conviction in this batch, so another supervisor must "
+                "approve it."
+            )
+        if action == "submit" and not locked.items.exists():
+            raise BatchRefused("An empty batch cannot be submitted.")
+        now = timezone.now()
+        changes: dict[str, Any] = {"state": transition.target}
+        if action == "submit":
+            changes.update(submitted_by=user, submitted_at=now)
+        if action == "approve":
+            changes.update(approved_by=user, approved_at=now)
+        if transition.needs_comment:
+            changes["comment"] = comment
+        if action == "send_back":
+            changes["revision"] = F("revision") + 1  # its packets, if any, are superseded
+        updated = Batch.objects.filter(pk=locked.pk, state=locked.state).update(**changes)
         if updated != 1:
             raise BatchRefused("The batch changed meanwhile: reload it and try again.")
         BatchEvent.objects.create(
-            batch=batch,
+            batch=locked,
             actor=user,
             action=action,
-            from_state=batch.state,
+            from_state=locked.state,
             to_state=transition.target,
             comment=comment,
         )
         audit_record(
             action=f"batch.{action}",
             actor=user,
-            obj=batch,
-            detail={"from": batch.state, "to": transition.target, "comment": comment},
+            obj=locked,
+            detail={"from": locked.state, "to": transition.target, "comment": comment},
         )
     batch.refresh_from_db()
     return batch
@@ -213,11 +220,22 @@ def batch_items(batch: Batch) -> QuerySet[BatchItem]:
     )
 
 
-def locked_batch_of(conviction_id: int) -> Batch | None:
-    """The locked batch a conviction is in, if any (its decision cannot change then)."""
-    item = (
-        BatchItem.objects.select_related("batch")
-        .filter(conviction_id=conviction_id, batch__state__in=Batch.LOCKED_STATES)
+def batch_lock_for_decision(conviction_id: int) -> Batch | None:
+    """Inside a decision's transaction, lock the conviction and then the batch it is in (if
+    any), and return that batch as it is now.
+
+    Approving takes the same batch row lock before its four-eyes check, so a decision on an item
+    and the approval of its batch never interleave: whichever comes second sees the first. The
+    conviction is locked first because gathering a batch locks the convictions it gathers: a
+    decision waits for a batch being gathered around it, then sees it. Every transaction that
+    takes both takes them in this order (conviction, then batch), so they cannot deadlock."""
+    list(
+        Conviction.objects.filter(pk=conviction_id)
+        .select_for_update(no_key=True)
+        .values_list("pk", flat=True)
+    )
+    return (
+        Batch.objects.filter(items__conviction_id=conviction_id)
+        .select_for_update(of=("self",))
         .first()
     )
-    return item.batch if item else None

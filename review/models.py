@@ -162,6 +162,9 @@ class Batch(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     # The supervisor's comment when the batch was last returned or sent back.
     comment = models.TextField(blank=True)
+    # How many times the batch was sent back after approval. A court packet is made from one
+    # revision; sending the batch back supersedes the packets of the revision before.
+    revision = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -107,13 +107,14 @@ def held_by_q(reviewer: Any, cutoff: datetime | None = None) -> Q:
 
 
 def claimable_q(cutoff: datetime | None = None) -> Q:
-    """Undecided, and held by nobody (never claimed, released, or the claim expired)."""
+    """Undecided, held by nobody (never claimed, released, or the claim expired), and not purged
+    (a copy of an expunged conviction on another list is erased with it: nothing to decide)."""
     taken = Review.objects.filter(
         Q(decision__isnull=False)
         | Q(claimed_by__isnull=False, claimed_at__gte=cutoff or claim_cutoff()),
         conviction=OuterRef("pk"),
     )
-    return Q(~Exists(taken))
+    return Q(~Exists(taken), purged_at__isnull=True)
 
 
 def another_look_q() -> Q:

@@ -248,6 +248,13 @@ def decision_record(
     note = note.strip()
     chosen = _decision_outcome(conviction, kind, outcome, reason, note)
     with transaction.atomic():
+        # Before anything is read: approving the batch checks four eyes under the same lock.
+        batch = batches.batch_lock_for_decision(conviction.pk)
+        if Conviction.objects.filter(pk=conviction.pk, purged_at__isnull=False).exists():
+            raise ReviewRefused(
+                "This conviction was expunged and its personal data purged: there is nothing "
+                "to decide."
+            )
         _reviews_ensure([conviction.pk])
         review = Review.objects.select_related("claimed_by", "decision").get(pk=conviction.pk)
         if review.version != version:
@@ -256,10 +263,9 @@ def decision_record(
                 "nothing was saved. Read it again below and decide again if needed."
             )
         _refuse_if_held_by_another(review, reviewer)
-        locked = batches.locked_batch_of(conviction.pk)
-        if locked is not None:
+        if batch is not None and batch.is_locked:
             raise ReviewRefused(
-                f"This conviction is in {locked.get_state_display().lower()} batch #{locked.pk}: "
+                f"This conviction is in {batch.get_state_display().lower()} batch #{batch.pk}: "
                 "its decision cannot change until a supervisor sends the batch back."
             )
         decision = Decision.objects.create(

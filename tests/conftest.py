@@ -7,6 +7,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -69,13 +70,19 @@ def broker_reachable() -> str | None:
         return None
 
 
-@pytest.fixture
-def celery_worker(transactional_db, tmp_path, settings) -> Iterator[subprocess.Popen[bytes]]:
-    """A real `celery worker` process on its own queue, against the test database.
+def worker_nodename(settings) -> str:
+    """The name the test run's worker answers to (its queue's: workers of other runs on this
+    machine do not answer for it)."""
+    return f"{settings.CELERY_TASK_DEFAULT_QUEUE}@{socket.gethostname()}"
 
-    The test's writes must be committed for the worker to see them, hence transactional_db;
-    both processes keep files in the same MEDIA_ROOT.
-    """
+
+@contextmanager
+def running_worker(
+    settings, tmp_path: Path, pool: str, concurrency: int | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A real `celery worker` process with the given pool, on its own queue, against the
+    test database (the test's writes must be committed for it to see them); both processes keep
+    files in the same MEDIA_ROOT."""
     url = broker_reachable()
     if url is None:
         pytest.skip("no Celery broker reachable (set CELERY_BROKER_URL to a running Redis)")
@@ -97,14 +104,21 @@ def celery_worker(transactional_db, tmp_path, settings) -> Iterator[subprocess.P
     env["EVALUATION_CHUNK_ROWS"] = "500"  # small chunks, so that a list makes a real group
     env["CELERY_QUEUE"] = queue
     log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115
-    proc = worker_start(env=env, queue=queue, output=log)
+    proc = worker_start(
+        env=env,
+        queue=queue,
+        pool=pool,
+        concurrency=concurrency,
+        hostname=worker_nodename(settings),
+        output=log,
+    )
     app.conf.task_always_eager = False
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 raise RuntimeError(f"celery worker exited with {proc.returncode}; see {log.name}")
-            if app.control.ping(destination=None, timeout=1.0):
+            if app.control.ping(destination=[worker_nodename(settings)], timeout=1.0):
                 break
         else:
             raise RuntimeError(f"celery worker did not answer within 60 s; see {log.name}")
@@ -113,3 +127,21 @@ def celery_worker(transactional_db, tmp_path, settings) -> Iterator[subprocess.P
         app.conf.task_always_eager = True
         worker_stop(proc)
         log.close()
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path, settings) -> Iterator[subprocess.Popen[bytes]]:
+    """A real worker that runs one task at a time in its own process (``--pool solo``)."""
+    with running_worker(settings, tmp_path, "solo") as proc:
+        yield proc
+
+
+@pytest.fixture
+def celery_prefork_worker(
+    transactional_db, tmp_path, settings, request
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A real worker as production runs it: a prefork pool of child processes, two by default
+    (``@pytest.mark.parametrize("celery_prefork_worker", [1], indirect=True)`` for one)."""
+    concurrency = getattr(request, "param", 2)
+    with running_worker(settings, tmp_path, "prefork", concurrency) as proc:
+        yield proc

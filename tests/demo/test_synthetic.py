@@ -1,4 +1,4 @@
-"""The synthetic ISP lists of eligibility/synthetic.py: deterministic, readable, varied."""
+"""The synthetic ISP lists of demo/synthetic.py: deterministic, readable, varied."""
 
 from __future__ import annotations
 

@@ -1,9 +1,16 @@
 from __future__ import annotations
 
 import csv
+import os
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from eligibility.models import Conviction, IspList
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "examples"
 
@@ -29,3 +36,65 @@ def stored(isp_list) -> dict[int, tuple[str, str]]:
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+def wait_until_done(isp_list: IspList, seconds: float = 120) -> list[str]:
+    """Wait for the list to leave the working states; return every message it showed meanwhile."""
+    seen = []
+    deadline = time.monotonic() + seconds
+    while (current := IspList.objects.get(pk=isp_list.pk)).is_working:
+        if current.message and current.message not in seen:
+            seen.append(current.message)
+        assert time.monotonic() < deadline, f"the list finished ({current.status})"
+        time.sleep(0.02)
+    isp_list.refresh_from_db()
+    return seen
+
+
+def assert_every_row_once(isp_list: IspList, numbers: list[int]) -> None:
+    """The list is ready with each row of its file (``numbers``) stored and evaluated once."""
+    assert isp_list.status == IspList.Status.READY, isp_list.message
+    assert isp_list.message == ""
+    rows = list(Conviction.objects.filter(isp_list=isp_list).values_list("row_number", flat=True))
+    assert sorted(rows) == numbers
+    assert isp_list.rows_parsed == isp_list.rows_total == isp_list.rows_evaluated == len(numbers)
+    assert not Conviction.objects.filter(isp_list=isp_list, determination="").exists()
+
+
+def restart_form(page: str) -> tuple[str, dict[str, str]]:
+    """The restart form of a list page, as a browser would post it: its action and fields."""
+    form = re.search(
+        r'<form method="post" action="(/lists/\d+/resume/)"[^>]*>(.*?)</form>', page, re.S
+    )
+    assert form, "the page offers a restart"
+    fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(2))
+    return form.group(1), dict(fields)
+
+
+@contextmanager
+def celery_broker(url: str, *, eager: bool = False) -> Iterator[None]:
+    """Send tasks through the broker at ``url`` (the result store too: one Redis holds both)."""
+    from config.celery_app import app
+
+    names = ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND")  # Celery reads these first
+    saved_env = {name: os.environ.get(name) for name in names}
+    saved = (app.conf.broker_url, app.conf.result_backend, app.conf.task_always_eager)
+
+    def use(broker: str, backend: str, always_eager: bool) -> None:
+        app.conf.update(broker_url=broker, result_backend=backend, task_always_eager=always_eager)
+        # Connections, producers and the result store are made from the URLs on first use.
+        app._pool = None
+        app.amqp._producer_pool = None
+        vars(app._local).pop("backend", None)
+
+    os.environ.update(dict.fromkeys(names, url))
+    use(url, url, eager)
+    try:
+        yield
+    finally:
+        for name, value in saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        use(*saved)

@@ -8,16 +8,17 @@ import os
 import signal
 import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from demo.synthetic import write_csv
-from eligibility import services
+from eligibility import services, tasks
 from eligibility.listfiles import open_list
 from eligibility.models import Conviction, IspList
 
-from .conftest import EXAMPLES, expected, stored
+from .conftest import EXAMPLES, assert_every_row_once, expected, stored, wait_until_done
 
 
 def receive(path, *, start: bool = False) -> IspList:
@@ -176,3 +177,81 @@ def test_a_real_worker_imports_and_evaluates_a_list_in_chunks(celery_worker):
     assert isp_list.status == IspList.Status.READY, isp_list.message
     assert isp_list.chunks_total > 1
     assert stored(isp_list) == expected("sample-2000.expected.csv")
+
+
+@pytest.mark.django_db
+def test_a_parse_overtaken_by_another_run_of_the_import_stores_each_row_once(
+    media, settings, monkeypatch, run
+):
+    """Two runs of one list at once (a restart while the first still reads, a task delivered
+    again): the one behind skips the rows the other stored, and only one starts evaluating."""
+    settings.LIST_STORE_BATCH_ROWS = 300
+    isp_list = receive(EXAMPLES / "sample-2000.csv")
+    real_store, calls = services._store_rows, []
+
+    def overtaken(*args):
+        calls.append(1)
+        if len(calls) == 2:  # the first run stored a batch; another run reads the whole file
+            monkeypatch.setattr(services, "_store_rows", real_store)
+            services.list_import(list_id=isp_list.pk)
+        return real_store(*args)
+
+    monkeypatch.setattr(services, "_store_rows", overtaken)
+    run(isp_list.pk)
+    isp_list.refresh_from_db()
+    assert isp_list.status == IspList.Status.READY, isp_list.message
+    assert isp_list.evaluation_run == 1, "one evaluation was started"
+    assert isp_list.rows_parsed == isp_list.rows_total == 2000
+    assert stored(isp_list) == expected("sample-2000.expected.csv")
+
+
+def pool_processes(pid: int) -> list[int]:
+    """The child processes of a worker (its pool), from /proc."""
+    children = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue  # gone meanwhile
+        if f"\nPPid:\t{pid}\n" in text:
+            children.append(int(status.parent.name))
+    return children
+
+
+@pytest.mark.worker
+@pytest.mark.parametrize("celery_prefork_worker", [1], indirect=True)
+def test_a_pool_process_killed_mid_import_gets_its_task_again_and_the_list_finishes(
+    celery_prefork_worker, tmp_path
+):
+    path = write_csv(tmp_path / "generated.csv", 30_000, seed=7)
+    with open_list(path) as listfile:
+        numbers = [row.number for row in listfile]
+    isp_list = receive(path, start=True)
+    deadline = time.monotonic() + 120
+    while IspList.objects.get(pk=isp_list.pk).rows_parsed == 0:
+        assert time.monotonic() < deadline, "the worker started reading the file"
+        time.sleep(0.02)
+    [child] = pool_processes(celery_prefork_worker.pid)
+    os.kill(child, signal.SIGKILL)
+    messages = wait_until_done(isp_list)
+    assert messages == []
+    assert_every_row_once(isp_list, numbers)
+    assert celery_prefork_worker.poll() is None, "the worker itself lives on"
+    assert child not in pool_processes(celery_prefork_worker.pid), "the killed process was replaced"
+
+
+@pytest.mark.worker
+def test_two_imports_of_one_list_at_once_store_each_row_once_and_say_nothing_alarming(
+    celery_prefork_worker, tmp_path
+):
+    path = write_csv(tmp_path / "generated.csv", 30_000, seed=11)
+    with open_list(path) as listfile:
+        numbers = [row.number for row in listfile]
+    isp_list = receive(path)
+    tasks.import_list.delay(isp_list.pk)  # e.g. a restart while the first import still reads
+    tasks.import_list.delay(isp_list.pk)
+    messages = wait_until_done(isp_list)
+    assert messages == [], "the page said nothing of the second import"
+    assert_every_row_once(isp_list, numbers)
+    log = (tmp_path / "worker.log").read_text()
+    assert "UniqueViolation" not in log and "IntegrityError" not in log

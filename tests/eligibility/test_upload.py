@@ -11,6 +11,8 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accounts.models import AuditEvent
+from eligibility import listfiles
 from eligibility.models import Conviction, IspList
 
 from .conftest import EXAMPLES, expected, stored
@@ -247,3 +249,97 @@ def test_the_list_page_lists_the_uploads(client, admin, media, upload):
     page = client.get("/lists/").content.decode()
     assert "mine.csv" in page and "Ready" in page
     assert Path(IspList.objects.get().file.path).exists()
+
+
+# What the upload reads, and what a refusal leaves -------------------------------------------------
+
+
+class NoSpreadsheetLibrary:
+    @classmethod
+    def from_path(cls, *args, **kwargs):
+        raise AssertionError("a spreadsheet library opened the upload")
+
+
+def test_the_upload_checks_a_workbook_without_opening_it_in_a_spreadsheet_library(
+    client, supervisor, media, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A library holds the whole sheet in memory (and one cell at XFD1048576 aborts it): the
+    request checks a workbook from the beginning of its parts; the worker reads the rows."""
+    monkeypatch.setattr(listfiles, "CalamineWorkbook", NoSpreadsheetLibrary)
+    client.force_login(supervisor)
+    content = (EXAMPLES / "sample-alias-500.xlsx").read_bytes()
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(
+            "/lists/upload/",
+            {"file": SimpleUploadedFile("list.xlsx", content), "as_of": "2026-11-25"},
+        )
+    assert response.status_code == 302
+    isp_list = IspList.objects.get()
+    assert (isp_list.status, isp_list.kind) == (IspList.Status.RECEIVED, "xlsx")
+
+
+def test_a_workbook_without_a_statute_column_is_refused_in_the_page(
+    client, supervisor, media, upload
+):
+    client.force_login(supervisor)
+    header = [cell for cell in HEADER.split(",") if cell != "STATUTE"]
+    refused_with(upload(client, "list.xlsx", workbook_bytes([header, ROW.split(",")])), "STATUTE")
+
+
+BIG_CELL_LIST = f"{HEADER}\n{ROW}\n{ROW.replace('FINE $100', 'X' * 10_485_760)}\n".encode()
+
+
+def test_a_list_refused_while_its_rows_are_read_keeps_its_reason_but_not_its_file(
+    client, supervisor, media, upload
+):
+    client.force_login(supervisor)
+    response = upload(client, "big-cell.csv", BIG_CELL_LIST)
+    assert response.status_code == 302, "found only when the worker reads the rows"
+    isp_list = IspList.objects.get()
+    assert isp_list.status == IspList.Status.FAILED
+    assert "near line 3" in isp_list.message and "The file was not kept" in isp_list.message
+    assert not isp_list.file and isp_list.file_purged_at is not None
+    assert not any(path.is_file() for path in Path(media).rglob("*")), "no 10 MB file left"
+    assert Conviction.objects.count() == 0
+    assert AuditEvent.objects.filter(action="list.refuse", object_id=str(isp_list.pk)).exists()
+    page = client.get(f"/lists/{isp_list.pk}/").content.decode()
+    assert "near line 3" in page and "The file was not kept" in page
+
+
+def test_the_same_file_after_a_refusal_is_not_taken_for_a_repeat(client, supervisor, media, upload):
+    client.force_login(supervisor)
+    upload(client, "big-cell.csv", BIG_CELL_LIST)
+    response = upload(client, "big-cell.csv", BIG_CELL_LIST)
+    assert response.status_code == 302, "not “identical to” a list that kept nothing"
+    assert "identical" not in response.content.decode()
+    assert IspList.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("header.csv", f"{HEADER}\n".encode()),
+        ("blank.csv", f"{HEADER}\n,,,\n\n , ,\n".encode()),
+        ("header.xlsx", workbook_bytes([HEADER.split(",")])),
+        ("blank.xlsx", workbook_bytes([HEADER.split(","), ["", "  "], [], [" "]])),
+    ],
+)
+def test_a_header_without_rows_is_refused_in_the_page(
+    client, supervisor, media, upload, name, content
+):
+    client.force_login(supervisor)
+    refused_with(upload(client, name, content), "no rows of data")
+
+
+def test_a_list_the_worker_finds_without_rows_is_refused_and_not_kept(
+    client, supervisor, media, upload, monkeypatch
+):
+    """The upload looks at the first rows under the header only; the worker reads them all."""
+    monkeypatch.setattr(listfiles, "_PEEK_ROWS", 2)
+    client.force_login(supervisor)
+    response = upload(client, "blank.csv", f"{HEADER}\n,,,\n,,\n,\n\n,,,,\n".encode())
+    assert response.status_code == 302
+    isp_list = IspList.objects.get()
+    assert isp_list.status == IspList.Status.FAILED
+    assert "no rows of data under it (5 blank rows)" in isp_list.message
+    assert not isp_list.file and isp_list.rows_total == 0

@@ -215,6 +215,26 @@ def test_without_an_address_there_is_no_letter_and_an_empty_mailing_list(tmp_pat
     assert result.counts.people_without_address == 1
 
 
+def test_lines_keep_the_numbers_they_are_given_in_the_motion_the_orders_and_the_exhibit(
+    tmp_path: Path,
+) -> None:
+    # A packet rendered again after a purge: the lines left keep the numbers the court has.
+    request = packet_request([conviction(2), conviction(5)], numbers=[2, 5])
+
+    members = zip_members(build_packet(request, tmp_path, processes=1).zip_path)
+
+    sheet = load_workbook(io.BytesIO(members["exhibit-a.xlsx"]), read_only=True).active
+    assert [(row[0], row[1]) for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        (2, "LINDQUIST002"),
+        (5, "LINDQUIST005"),
+    ]
+    motion = pdf_text(members["motion.pdf"])
+    assert re.search(r"\b2 LINDQUIST002", motion) and re.search(r"\b5 LINDQUIST005", motion)
+    assert "5. MARTA LINDQUIST005" in pdf_text(members[case_file("10-CR-1234505-01")])
+    with pytest.raises(PacketError, match="1 line numbers for 2 convictions"):
+        build_packet(packet_request([conviction(2), conviction(5)], numbers=[2]), tmp_path)
+
+
 def test_dates_are_shown_as_mm_dd_yyyy_when_readable_and_as_written_otherwise() -> None:
     assert shown_date("1980-01-02") == "01/02/1980"
     assert shown_date("05-JUN-11") == "06/05/2011"

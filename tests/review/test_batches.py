@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import threading
 
 import pytest
+from django.db import connection
 
 from accounts.models import AuditEvent
 from review import batches, services
@@ -183,3 +185,77 @@ def test_the_batch_pages_let_an_asa_gather_and_submit_and_a_supervisor_approve(
     client.post(f"/batches/{batch.pk}/transition/", {"action": "approve"})
     assert Batch.objects.get().state == State.APPROVED
     assert "locked" in client.get(f"/batches/{batch.pk}/").content.decode()
+
+
+RACES = 30
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL (concurrent transactions)"
+)
+def test_four_eyes_holds_when_a_supervisor_approves_and_decides_an_item_at_the_same_moment(
+    asa, supervisor
+):
+    """Issue 15: approving a batch and confirming one of its convictions, sent by the same
+    supervisor at the same instant, both succeeded about one time in ten."""
+    both: list[int] = []
+    for race in range(RACES):
+        isp_list = make_list(2, court=f"RACE {race}", name=f"RACE{race}-")
+        for conviction in isp_list.convictions.all():
+            decide(conviction, asa)
+        batch = batches.batch_create(court_location=f"RACE {race}", user=asa)
+        batches.batch_transition(batch=batch, action="submit", user=asa)
+        conviction = batch.items.first().conviction
+        barrier = threading.Barrier(2)
+        done: dict[str, bool] = {}
+        refusals: list[str] = []
+        errors: list[BaseException] = []
+
+        def approve(batch=batch, barrier=barrier, done=done, refusals=refusals, errors=errors):
+            try:
+                barrier.wait(timeout=30)
+                batches.batch_transition(batch=batch, action="approve", user=supervisor)
+                done["approve"] = True
+            except batches.BatchRefused as refused:
+                done["approve"] = False
+                refusals.append(str(refused))
+            except BaseException as error:  # reported in the main thread
+                errors.append(error)
+            finally:
+                connection.close()
+
+        def confirm(
+            conviction=conviction, barrier=barrier, done=done, refusals=refusals, errors=errors
+        ):
+            try:
+                barrier.wait(timeout=30)
+                decide(conviction, supervisor)
+                done["decide"] = True
+            except services.ReviewRefused as refused:
+                done["decide"] = False
+                refusals.append(refused.message)
+            except BaseException as error:
+                errors.append(error)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=approve), threading.Thread(target=confirm)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert not errors, errors
+        assert set(done) == {"approve", "decide"}
+        batch.refresh_from_db()
+        holds_own = batch.state == State.APPROVED and batches.reviewed_by(batch, supervisor)
+        if (done["approve"] and done["decide"]) or holds_own:
+            both.append(race)
+            continue
+        # The one who loses the race is told why, in words.
+        assert done["approve"] != done["decide"], (race, refusals)
+        (refusal,) = refusals
+        assert refusal.startswith("Four eyes") or "until a supervisor sends the batch back" in (
+            refusal
+        ), refusal
+    assert not both, f"approved holding the approver's own decision in races {both}"

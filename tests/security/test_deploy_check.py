@@ -47,6 +47,25 @@ def test_check_deploy_fails_when_a_protection_is_turned_off():
     assert "security.W008" in result.stdout + result.stderr
 
 
+def test_check_deploy_fails_when_demo_mode_is_on():
+    """Demo mode lets load_demo create users with known passwords: never in production."""
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        {**PRODUCTION, "DEMO_MODE": "1"},
+    )
+    assert result.returncode != 0
+    assert "accounts.E001" in result.stderr and "DEMO_MODE is on" in result.stderr
+
+
+def test_the_demo_passes_the_plain_checks():
+    """`make demo` (migrate, load_demo, gunicorn) runs the plain checks: demo mode is no error
+    there, only for --deploy."""
+    demo = {"DEBUG": "1", "DEMO_MODE": "1"}
+    result = run(["manage.py", "check", "--fail-level", "WARNING"], demo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
 def settings_of(env: dict[str, str], names: list[str]) -> list[str]:
     code = "import config.settings as s; " + "; ".join(
         f"print(getattr(s, {name!r}, False))" for name in names

@@ -1,0 +1,72 @@
+"""Reads of the filings app that its views and services share."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from eligibility.models import Conviction
+from filings.models import Packet
+from review import batches
+from review.models import Batch
+
+
+def batches_waiting_for_packet() -> QuerySet[Batch]:
+    """Approved batches with no packet of their current revision made or in the making (a
+    batch sent back and approved again waits for a new one)."""
+    made = Packet.objects.filter(
+        batch=OuterRef("pk"),
+        batch_revision=OuterRef("revision"),
+        status__in=[Packet.Status.GENERATING, Packet.Status.READY],
+    )
+    return (
+        Batch.objects.filter(state=Batch.State.APPROVED)
+        .exclude(Exists(made))
+        .select_related("approved_by")
+        .order_by("approved_at")
+    )
+
+
+def packets_listed() -> QuerySet[Packet]:
+    return Packet.objects.select_related("batch", "generated_by", "filed_by")
+
+
+def packet_replacing(packet: Packet) -> Packet | None:
+    """The packet of the batch's current revision, for a superseded one (None before it is
+    made, or when it failed)."""
+    return (
+        Packet.objects.filter(batch_id=packet.batch_id, batch_revision=packet.batch.revision)
+        .exclude(status=Packet.Status.FAILED)
+        .first()
+    )
+
+
+def packet_convictions(packet: Packet) -> list[Conviction]:
+    """The convictions a packet's page lists, with their rulings: the batch's, or for a
+    superseded packet the ones it held (the lines of its Exhibit A: the batch changed since)."""
+    if packet.is_superseded and packet.exhibit_lines:
+        held = Conviction.objects.select_related("court_outcome").in_bulk(packet.exhibit_lines)
+        return [held[pk] for pk in packet.exhibit_lines if pk in held]
+    items = batches.batch_items(packet.batch).select_related("conviction__court_outcome")
+    return [item.conviction for item in items]
+
+
+def packet_holds_purged(*, packet: Packet) -> bool:
+    """Whether the packet's stored file still names a conviction whose personal data was purged
+    (``filings.services.packet_purge`` takes it out, or deletes the file): such a file is never
+    served."""
+    return (
+        Conviction.objects.filter(batch_item__batch_id=packet.batch_id, purged_at__isnull=False)
+        .exclude(pk__in=packet.removed_convictions)
+        .exists()
+    )
+
+
+def packet_downloadable(*, packet: Packet) -> bool:
+    """A file to download: not superseded by a packet of the batch's later revision, and naming
+    nobody purged."""
+    return (
+        bool(packet.file)
+        and packet.purged_at is None
+        and not packet.is_superseded
+        and not packet_holds_purged(packet=packet)
+    )
