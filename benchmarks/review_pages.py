@@ -187,7 +187,8 @@ def run(rows: int, requests: int, seed: int, explain: bool) -> list[Timing]:
     from django.test.utils import override_settings
 
     from eligibility.models import Conviction
-    from review import selectors, services
+    from review.selectors import queue as selectors
+    from review.services import reviews as services
 
     isp_list = bench_list(rows, seed)
     asa, supervisor = bench_users()

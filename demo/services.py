@@ -22,9 +22,9 @@ from eligibility import services as eligibility_services
 from eligibility.models import Conviction, IspList
 from filings.models import Packet
 from filings.services import packet_request
-from review import batches
 from review.models import Batch
-from review.services import decision_record
+from review.services import batches
+from review.services.reviews import decision_record
 
 DEMO_PASSWORD = "demo"
 DEMO_LIST_NAME = "demo-isp-list.csv"

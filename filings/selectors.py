@@ -6,8 +6,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from eligibility.models import Conviction
 from filings.models import Packet
-from review import batches
 from review.models import Batch
+from review.selectors import batches
 
 
 def batches_waiting_for_packet() -> QuerySet[Batch]:

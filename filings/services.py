@@ -27,8 +27,9 @@ from filings.exhibit_outcomes import (
 )
 from filings.models import CourtOutcome, Packet
 from filings.packets import PacketResult, build_packet, packet_filename
-from review import batches
 from review.models import Batch
+from review.selectors import batches as batch_selectors
+from review.services import batches
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ def packet_generate(*, packet_id: int) -> Packet:
     if packet.is_superseded:
         return _packet_fail(packet, SUPERSEDED_WHILE_MADE)
     batch = packet.batch
-    convictions = [item.conviction for item in batches.batch_items(batch)]
+    convictions = [item.conviction for item in batch_selectors.batch_items(batch)]
     request = _packet_request(batch, convictions, generated_on=timezone.localdate())
     try:
         with tempfile.TemporaryDirectory(prefix="packet-") as tmp:
@@ -185,7 +186,7 @@ def _packet_lines(packet: Packet) -> list[tuple[int, Conviction]]:
     Exhibit A: the lines it was made with (the batch may have changed since, when it was sent
     back and the packet superseded)."""
     if not packet.exhibit_lines:
-        items = batches.batch_items(packet.batch)
+        items = batch_selectors.batch_items(packet.batch)
         return list(enumerate((item.conviction for item in items), start=1))
     by_id = Conviction.objects.in_bulk(packet.exhibit_lines)
     return [

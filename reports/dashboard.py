@@ -19,8 +19,9 @@ from django.db.models import Count, Q
 
 from accounts.access import perm
 from eligibility.models import Conviction, Determination
-from review import batches, samples, selectors
 from review.models import Batch, Decision, Review
+from review.selectors import batches, samples
+from review.selectors import queue as selectors
 
 State = Batch.State
 OVERRIDE = Decision.Kind.OVERRIDE

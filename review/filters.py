@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 
 from eligibility.models import Conviction, Determination, IspList
 from eligibility.rules import REASONS
-from review import selectors
 from review.models import Decision, Outcome
+from review.selectors import queue as selectors
 
 
 class QueueFilter(django_filters.FilterSet):

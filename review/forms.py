@@ -5,8 +5,9 @@ from typing import Any
 from django import forms
 
 from eligibility.models import IspList
-from review import samples, selectors
 from review.models import Decision, Outcome, OverrideReason
+from review.selectors import queue as selectors
+from review.services import samples
 
 
 class DecisionForm(forms.Form):

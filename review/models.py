@@ -129,9 +129,9 @@ class Decision(models.Model):
 class Batch(models.Model):
     """Convictions decided ELIGIBLE, from one court location, that go to court together.
 
-    The state machine is ``review.batches.TRANSITIONS``; every change is a compare-and-set on
-    ``state``. From ``approved`` on, the batch is locked: its contents and the decisions in it
-    cannot change until a supervisor sends it back.
+    The state machine is ``review.services.batches.TRANSITIONS``; every change is a
+    compare-and-set on ``state``. From ``approved`` on, the batch is locked: its contents and the
+    decisions in it cannot change until a supervisor sends it back.
     """
 
     class State(models.TextChoices):

@@ -14,9 +14,11 @@ from accounts.access import requires
 from accounts.audit import audit_record
 from core.spreadsheets import xlsx_response
 from eligibility.rules import REASONS
-from review import samples, selectors
 from review.forms import BLIND_CHOICES, BLIND_OUTCOME, BlindDecisionForm, SampleDrawForm
 from review.models import SampleItem, ValidationSample
+from review.selectors import queue as selectors
+from review.selectors import samples as sample_selectors
+from review.services import samples
 
 
 @requires("approve_batches")
@@ -37,7 +39,7 @@ def sample_index(request: HttpRequest) -> HttpResponse:
                 request, f"Sample #{sample.pk} drawn (seed {sample.seed}): ready for blind review."
             )
             return redirect("sample_report", pk=sample.pk)
-    context = {"form": form, "samples": samples.samples_with_counts()}
+    context = {"form": form, "samples": sample_selectors.samples_with_counts()}
     return render(request, "review/sample_index.html", context)
 
 
@@ -63,7 +65,7 @@ def sample_blind(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, "Choose eligible or not eligible: nothing was saved.")
         return redirect("sample_blind", pk=pk)
-    item = samples.next_blind_item(sample=sample, reviewer=request.user)
+    item = sample_selectors.next_blind_item(sample=sample, reviewer=request.user)
     context: dict[str, object] = {
         "sample": sample,
         "item": item,
@@ -90,7 +92,7 @@ def sample_report(request: HttpRequest, pk: int) -> HttpResponse:
     sample = get_object_or_404(
         ValidationSample.objects.select_related("isp_list", "drawn_by"), pk=pk
     )
-    report = samples.sample_report(sample)
+    report = sample_selectors.sample_report(sample)
     disagreements = [
         (item, [(code, REASONS.get(code)) for code in item.machine_reasons])
         for item in report.disagreements
@@ -103,7 +105,7 @@ def sample_report(request: HttpRequest, pk: int) -> HttpResponse:
         "interval": None if interval is None else f"{interval[0]:.1%} to {interval[1]:.1%}",
         "disagreements": disagreements,
         "blind_choices": [label for _, label in BLIND_CHOICES],
-        "z": samples.Z95,
+        "z": sample_selectors.Z95,
     }
     return render(request, "review/sample_report.html", context)
 
@@ -115,6 +117,6 @@ def sample_export(request: HttpRequest, pk: int) -> HttpResponse:
     return xlsx_response(
         filename=f"validation-sample-{sample.pk}-{timezone.localdate():%Y-%m-%d}.xlsx",
         title=f"Sample {sample.pk}",
-        header=samples.EXPORT_HEADER,
-        rows=samples.export_rows(sample),
+        header=sample_selectors.EXPORT_HEADER,
+        rows=sample_selectors.export_rows(sample),
     )

@@ -13,8 +13,8 @@ from django.utils.html import format_html
 from django_tables2.paginators import LazyPaginator
 
 from eligibility.models import Conviction
-from review import selectors
 from review.models import Decision, Outcome
+from review.selectors import queue as selectors
 
 PER_PAGE = 25
 MAX_PER_PAGE = 100

@@ -19,10 +19,13 @@ from accounts.access import perm, requires
 from accounts.audit import audit_record
 from eligibility.models import Conviction
 from eligibility.rules import REASONS
-from review import batches, selectors, services
 from review.filters import DecisionFilter, QueueFilter
 from review.forms import BatchCreateForm, DecisionForm, ReassignForm, SelectionForm
 from review.models import Batch, Decision, Outcome
+from review.selectors import batches as batch_selectors
+from review.selectors import queue as selectors
+from review.services import batches
+from review.services import reviews as services
 from review.tables import PER_PAGE, DecisionTable, QueueTable
 
 
@@ -301,7 +304,7 @@ def _decided_message(decision: Decision, conviction: Conviction) -> str:
 
 @requires("submit_batches", "approve_batches")
 def batch_index(request: HttpRequest) -> HttpResponse:
-    locations = batches.court_locations()
+    locations = batch_selectors.court_locations()
     form = BatchCreateForm(
         request.POST or None, locations=[row["court_location"] for row in locations]
     )
@@ -322,14 +325,14 @@ def batch_index(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "locations": locations,
-        "batches": batches.batches_for(request.user),
+        "batches": batch_selectors.batches_for(request.user),
     }
     return render(request, "review/batch_index.html", context)
 
 
 @requires("submit_batches", "approve_batches")
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_object_or_404(batches.batches_for(request.user), pk=pk)
+    batch = get_object_or_404(batch_selectors.batches_for(request.user), pk=pk)
     actions = [
         (name, transition)
         for name, transition in batches.TRANSITIONS.items()
@@ -339,10 +342,10 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     context = {
         "batch": batch,
-        "items": batches.batch_items(batch),
+        "items": batch_selectors.batch_items(batch),
         "events": batch.events.select_related("actor"),
         "actions": actions,
-        "four_eyes_blocked": batch.mine_reviewed and batches.four_eyes(),
+        "four_eyes_blocked": batch.mine_reviewed and batch_selectors.four_eyes(),
     }
     return render(request, "review/batch_detail.html", context)
 

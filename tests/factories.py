@@ -90,7 +90,8 @@ class ConvictionFactory(factory.django.DjangoModelFactory):
 
 class DecisionFactory(factory.django.DjangoModelFactory):
     """An attorney's current decision on a conviction (confirming the machine unless told), with
-    the conviction's review pointing at it, as ``review.services.decision_record`` leaves it."""
+    the conviction's review pointing at it, as ``review.services.reviews.decision_record`` leaves
+    it."""
 
     class Meta:
         model = Decision

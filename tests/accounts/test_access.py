@@ -99,7 +99,7 @@ def ids(db, settings, tmp_path, django_capture_on_commit_callbacks) -> dict[str,
     packet = Packet(batch=shipped, generated_by=maker, status=Packet.Status.READY)
     packet.file.save("packet.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18), save=False)
     packet.save()
-    from review.samples import sample_draw
+    from review.services.samples import sample_draw
 
     sample = sample_draw(isp_list=isp_list, user=maker, size=5, seed=1)
     return {

@@ -109,7 +109,7 @@ DEMO_ROWS = 120
 
 def decide(conviction, reviewer, outcome: str = "ELIGIBLE"):
     """Record a decision through the service, as the queue would (confirm when it agrees)."""
-    from review import services
+    from review.services import reviews as services
 
     review = getattr(conviction, "review", None)
     kind = "confirm" if outcome == conviction.determination else "override"

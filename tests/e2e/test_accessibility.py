@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from filings.models import Packet
-from review import batches
 from review.models import Decision
+from review.services import batches
 
 from ..review.conftest import make_list
 from .conftest import decide, log_in, log_out, screenshot

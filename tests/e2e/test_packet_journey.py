@@ -14,8 +14,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from filings.models import CourtOutcome, Packet
-from review import batches
 from review.models import Batch
+from review.services import batches
 
 from ..review.conftest import make_list
 from .conftest import decide, go, log_in, screenshot

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from eligibility.models import Determination
 from eligibility.rules import REASONS
 from review.models import SampleItem, ValidationSample
-from review.samples import wilson
+from review.selectors.samples import wilson
 
 from .conftest import log_in, log_out, screenshot
 

@@ -128,8 +128,8 @@ def zip_members(path: Path) -> dict[str, bytes]:
 def approved_batch(asa: Any, approver: Any, *, court: str, name: str, rows: int = 4) -> Any:
     """A stored list of ``rows`` eligible convictions of ``court``, each confirmed by ``asa``,
     gathered in one batch that ``approver`` (another supervisor: four eyes) approved."""
-    from review import batches
-    from review import services as review_services
+    from review.services import batches
+    from review.services import reviews as review_services
     from tests.review.conftest import make_list
 
     isp_list = make_list(rows, court=court, name=name)

@@ -16,9 +16,10 @@ from django.utils import timezone
 from accounts.models import AuditEvent
 from filings import services
 from filings.models import CourtOutcome, Packet
-from review import batches
-from review import services as review_services
 from review.models import Batch
+from review.selectors import batches as batch_selectors
+from review.services import batches
+from review.services import reviews as review_services
 from tests.factories import BatchFactory
 from tests.filings.conftest import approved_batch
 
@@ -200,7 +201,7 @@ def test_a_batch_sent_back_after_its_packet_gets_a_new_one_and_the_old_one_is_su
     batches.batch_transition(
         batch=batch, action="send_back", user=supervisor2, comment="Row 1 is not eligible"
     )
-    pulled = batches.batch_items(batch).first().conviction
+    pulled = batch_selectors.batch_items(batch).first().conviction
     review_services.decision_record(
         conviction=pulled,
         reviewer=asa,

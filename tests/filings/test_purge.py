@@ -21,8 +21,9 @@ from eligibility import services as eligibility_services
 from eligibility.models import Conviction, IspList
 from filings import services
 from filings.models import Packet
-from review import batches
-from review import services as review_services
+from review.selectors import batches as batch_selectors
+from review.services import batches
+from review.services import reviews as review_services
 from tests.filings.conftest import squashed
 
 pytestmark = pytest.mark.django_db
@@ -450,7 +451,7 @@ def test_a_purged_copy_is_never_claimed_batched_or_decided_again(
         )
     undecided = third.convictions.get()
     decided = resent.convictions.get(sid=PEOPLE[0][0])
-    assert decided.pk in set(batches.batchable_convictions().values_list("pk", flat=True))
+    assert decided.pk in set(batch_selectors.batchable_convictions().values_list("pk", flat=True))
 
     call_command("purge_expunged")
 
@@ -458,7 +459,9 @@ def test_a_purged_copy_is_never_claimed_batched_or_decided_again(
     assert undecided.purged_at is not None
     claimed = review_services.review_claim_next(reviewer=asa, count=100)
     assert undecided.pk not in claimed and claimed, "only the bystander's copy is left to claim"
-    assert decided.pk not in set(batches.batchable_convictions().values_list("pk", flat=True))
+    assert decided.pk not in set(
+        batch_selectors.batchable_convictions().values_list("pk", flat=True)
+    )
     with pytest.raises(review_services.ReviewRefused, match="expunged"):
         review_services.decision_record(
             conviction=undecided, reviewer=asa, kind="confirm", version=1

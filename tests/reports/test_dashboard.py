@@ -8,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from reports import dashboard, selectors
-from review import batches, samples, services
 from review.models import Batch
+from review.services import batches, samples
+from review.services import reviews as services
 from tests.factories import BatchFactory
 from tests.review.conftest import login, make_list
 

@@ -9,8 +9,10 @@ import pytest
 from django.db import connection
 
 from accounts.models import AuditEvent
-from review import batches, services
 from review.models import Batch, BatchItem, Decision
+from review.selectors import batches as batch_selectors
+from review.services import batches
+from review.services import reviews as services
 
 from .conftest import make_list
 
@@ -43,12 +45,12 @@ def decided(asa):
 
 
 def test_a_batch_gathers_one_court_location_newest_first_and_only_what_is_in_no_batch(decided, asa):
-    assert {row["court_location"]: row["n"] for row in batches.court_locations()} == {
+    assert {row["court_location"]: row["n"] for row in batch_selectors.court_locations()} == {
         "MUNICIPAL DISTRICT 1": 10,
         "MUNICIPAL DISTRICT 5": 3,
     }
     batch = batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa, limit=4)
-    rows = [item.conviction.row_number for item in batches.batch_items(batch)]
+    rows = [item.conviction.row_number for item in batch_selectors.batch_items(batch)]
     assert rows == [10, 9, 8, 7]
     second = batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
     assert second.items.count() == 6, "no conviction is in two batches"
@@ -248,7 +250,7 @@ def test_four_eyes_holds_when_a_supervisor_approves_and_decides_an_item_at_the_s
         assert not errors, errors
         assert set(done) == {"approve", "decide"}
         batch.refresh_from_db()
-        holds_own = batch.state == State.APPROVED and batches.reviewed_by(batch, supervisor)
+        holds_own = batch.state == State.APPROVED and batch_selectors.reviewed_by(batch, supervisor)
         if (done["approve"] and done["decide"]) or holds_own:
             both.append(race)
             continue

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import AuditEvent
-from review import services
 from review.models import Decision, Review
+from review.services import reviews as services
 
 from .conftest import row
 

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from eligibility.models import Conviction
-from review import selectors, services
 from review.models import Decision, Review
+from review.selectors import queue as selectors
+from review.services import reviews as services
 
 from .conftest import row, shown
 

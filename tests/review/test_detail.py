@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import AuditEvent
 from eligibility.rules import REASONS
-from review import services
+from review.services import reviews as services
 
 from .conftest import row
 

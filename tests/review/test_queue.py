@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from eligibility.models import Conviction
-from review import services
 from review.models import Review
+from review.services import reviews as services
 
 from .conftest import make_list, row, shown
 

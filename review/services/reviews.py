@@ -19,8 +19,9 @@ from django.utils import timezone
 from accounts.access import perm
 from accounts.audit import audit_record
 from eligibility.models import Conviction, Determination
-from review import batches, selectors
 from review.models import BatchItem, Decision, Outcome, OverrideReason, Review
+from review.selectors import queue as selectors
+from review.services import batches
 
 CLAIM_SIZE = 25
 # A claim that loses races (another attorney took the same rows first) tries again this often.

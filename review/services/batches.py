@@ -1,5 +1,5 @@
-"""Batches: assembling convictions decided ELIGIBLE by court location, and the approval state
-machine with the four-eyes rule (design.md "Roles")."""
+"""The writes of batches: gathering convictions decided ELIGIBLE by court location, and the
+approval state machine with the four-eyes rule (design.md "Roles")."""
 
 from __future__ import annotations
 
@@ -7,16 +7,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, QuerySet
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.access import perm
 from accounts.audit import audit_record
 from eligibility.models import Conviction
-from review.models import Batch, BatchEvent, BatchItem, Decision
-from review.selectors import convictions_decided_eligible
+from review.models import Batch, BatchEvent, BatchItem
+from review.selectors.batches import batchable_convictions, four_eyes, reviewed_by
 
 State = Batch.State
 
@@ -55,25 +54,6 @@ TRANSITIONS: dict[str, Transition] = {
 
 class BatchRefused(Exception):
     """A batch action that is not allowed; the message says why."""
-
-
-def four_eyes() -> bool:
-    return bool(settings.BATCH_FOUR_EYES)
-
-
-def batchable_convictions() -> QuerySet[Conviction]:
-    """Convictions decided ELIGIBLE, in no batch, and not purged (expunged already)."""
-    return convictions_decided_eligible().filter(batch_item__isnull=True, purged_at__isnull=True)
-
-
-def court_locations() -> list[dict[str, Any]]:
-    """Court locations with convictions ready to batch, and how many."""
-    return list(
-        batchable_convictions()
-        .values("court_location")
-        .annotate(n=Count("id"))
-        .order_by("-n", "court_location")
-    )
 
 
 def batch_create(
@@ -142,11 +122,6 @@ def batch_remove_items(*, batch: Batch, conviction_ids: list[int], user: Any) ->
     return removed
 
 
-def reviewed_by(batch: Batch, user: Any) -> bool:
-    """Whether ``user`` decided any conviction in the batch (the four-eyes rule)."""
-    return Decision.objects.filter(reviewer=user, conviction__batch_item__batch=batch).exists()
-
-
 def batch_transition(*, batch: Batch, action: str, user: Any, comment: str = "") -> Batch:
     """Take one action of the state machine; refuse anything else with a message.
 
@@ -203,21 +178,6 @@ def batch_transition(*, batch: Batch, action: str, user: Any, comment: str = "")
         )
     batch.refresh_from_db()
     return batch
-
-
-def batches_for(user: Any) -> QuerySet[Batch]:
-    return Batch.objects.select_related("created_by", "submitted_by", "approved_by").annotate(
-        size=Count("items"),
-        mine_reviewed=Exists(
-            Decision.objects.filter(reviewer=user, conviction__batch_item__batch=OuterRef("pk"))
-        ),
-    )
-
-
-def batch_items(batch: Batch) -> QuerySet[BatchItem]:
-    return batch.items.select_related("conviction", "decision__reviewer").order_by(
-        "-conviction__disposition_on", "conviction_id"
-    )
 
 
 def batch_lock_for_decision(conviction_id: int) -> Batch | None:

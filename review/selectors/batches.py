@@ -1,0 +1,52 @@
+"""The reads of batches: what can be batched, the batches a user sees, a batch's items, and the
+four-eyes rule's questions (design.md "Roles")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, QuerySet
+
+from eligibility.models import Conviction
+from review.models import Batch, BatchItem, Decision
+from review.selectors.queue import convictions_decided_eligible
+
+
+def four_eyes() -> bool:
+    return bool(settings.BATCH_FOUR_EYES)
+
+
+def batchable_convictions() -> QuerySet[Conviction]:
+    """Convictions decided ELIGIBLE, in no batch, and not purged (expunged already)."""
+    return convictions_decided_eligible().filter(batch_item__isnull=True, purged_at__isnull=True)
+
+
+def court_locations() -> list[dict[str, Any]]:
+    """Court locations with convictions ready to batch, and how many."""
+    return list(
+        batchable_convictions()
+        .values("court_location")
+        .annotate(n=Count("id"))
+        .order_by("-n", "court_location")
+    )
+
+
+def reviewed_by(batch: Batch, user: Any) -> bool:
+    """Whether ``user`` decided any conviction in the batch (the four-eyes rule)."""
+    return Decision.objects.filter(reviewer=user, conviction__batch_item__batch=batch).exists()
+
+
+def batches_for(user: Any) -> QuerySet[Batch]:
+    return Batch.objects.select_related("created_by", "submitted_by", "approved_by").annotate(
+        size=Count("items"),
+        mine_reviewed=Exists(
+            Decision.objects.filter(reviewer=user, conviction__batch_item__batch=OuterRef("pk"))
+        ),
+    )
+
+
+def batch_items(batch: Batch) -> QuerySet[BatchItem]:
+    return batch.items.select_related("conviction", "decision__reviewer").order_by(
+        "-conviction__disposition_on", "conviction_id"
+    )
