@@ -187,15 +187,15 @@ def run(rows: int, requests: int, seed: int, explain: bool) -> list[Timing]:
     from django.test.utils import override_settings
 
     from eligibility.models import Conviction
-    from review.selectors import queue as selectors
-    from review.services import reviews as services
+    from review.selectors import queue as queue_selectors
+    from review.services import reviews as review_services
 
     isp_list = bench_list(rows, seed)
     asa, supervisor = bench_users()
     decided = decide_a_sample(isp_list, supervisor, DECIDED_SHARE, seed)
     if decided:
         print(f"Gave {decided:,} rows a decision", flush=True)
-    services.review_release(reviewer=asa)
+    review_services.review_release(reviewer=asa)
     with connection.cursor() as cursor:
         cursor.execute(
             "ANALYZE eligibility_conviction; ANALYZE review_review; ANALYZE review_decision"
@@ -265,7 +265,7 @@ def run(rows: int, requests: int, seed: int, explain: bool) -> list[Timing]:
         )
 
         def claim(i: int) -> Any:
-            services.review_release(reviewer=asa)
+            review_services.review_release(reviewer=asa)
             return client.post("/review/claim/")
 
         timings.append(measure("take the next 25 (POST, after a release)", requests, claim))
@@ -274,11 +274,11 @@ def run(rows: int, requests: int, seed: int, explain: bool) -> list[Timing]:
         )
 
         # Hold enough items first, so that each timed request is one decision and nothing else.
-        services.review_release(reviewer=asa)
-        services.review_claim_next(reviewer=asa, count=requests + 5)
+        review_services.review_release(reviewer=asa)
+        review_services.review_claim_next(reviewer=asa, count=requests + 5)
         held = iter(
-            Conviction.objects.filter(selectors.held_by_q(asa))
-            .order_by(*selectors.QUEUE_ORDER)
+            Conviction.objects.filter(queue_selectors.held_by_q(asa))
+            .order_by(*queue_selectors.QUEUE_ORDER)
             .values_list("pk", "determination")
         )
 
@@ -290,9 +290,9 @@ def run(rows: int, requests: int, seed: int, explain: bool) -> list[Timing]:
             return client.post(f"/review/{pk}/decide/", data, headers={"HX-Request": "true"})
 
         timings.append(measure("decide by htmx (the next item comes back)", requests, decide))
-        services.review_release(reviewer=asa)
+        review_services.review_release(reviewer=asa)
     if explain:
-        _explain(selectors.queue_convictions())
+        _explain(queue_selectors.queue_convictions())
     return timings
 
 

@@ -23,7 +23,7 @@ from eligibility.models import Conviction, IspList
 from filings.models import Packet
 from filings.services import packet_request
 from review.models import Batch
-from review.services import batches
+from review.services import batches as batch_services
 from review.services.reviews import decision_record
 
 DEMO_PASSWORD = "demo"
@@ -101,13 +101,13 @@ def _demo_work(*, say: Callable[[str], Any]) -> None:
             decision_record(conviction=conviction, reviewer=asa, kind="confirm", version=0)
     made = []
     for location in chosen:
-        batch = batches.batch_create(court_location=location, user=asa)
-        batches.batch_transition(batch=batch, action="submit", user=asa)
+        batch = batch_services.batch_create(court_location=location, user=asa)
+        batch_services.batch_transition(batch=batch, action="submit", user=asa)
         made.append(batch)
     if len(made) > 1:
-        batches.batch_transition(batch=made[1], action="approve", user=supervisor)
+        batch_services.batch_transition(batch=made[1], action="approve", user=supervisor)
     if len(made) > 2:
-        batches.batch_transition(batch=made[2], action="approve", user=supervisor)
+        batch_services.batch_transition(batch=made[2], action="approve", user=supervisor)
         packet_request(batch=made[2], user=clerk)  # runs now: tasks are eager in the demo
     states = ", ".join(
         f"#{b.pk} {Batch.objects.get(pk=b.pk).get_state_display().lower()}" for b in made

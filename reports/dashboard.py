@@ -20,8 +20,9 @@ from django.db.models import Count, Q
 from accounts.access import perm
 from eligibility.models import Conviction, Determination
 from review.models import Batch, Decision, Review
-from review.selectors import batches, samples
-from review.selectors import queue as selectors
+from review.selectors import batches as batch_selectors
+from review.selectors import queue as queue_selectors
+from review.selectors import samples as sample_selectors
 
 State = Batch.State
 OVERRIDE = Decision.Kind.OVERRIDE
@@ -75,11 +76,13 @@ def needs_me(user: Any, office: dict[str, Any]) -> dict[str, Any]:
     }
     found: dict[str, Any] = {"may": may}
     if may["review_convictions"]:
-        found["held"] = selectors.held_count(reviewer=user)
-        found["blind_samples"] = list(samples.samples_pending()[:10])
+        found["held"] = queue_selectors.held_count(reviewer=user)
+        found["blind_samples"] = list(sample_selectors.samples_pending()[:10])
     if may["approve_batches"]:
-        waiting = batches.batches_for(user).filter(state=State.SUBMITTED).order_by("submitted_at")
-        if batches.four_eyes():
+        waiting = (
+            batch_selectors.batches_for(user).filter(state=State.SUBMITTED).order_by("submitted_at")
+        )
+        if batch_selectors.four_eyes():
             waiting = waiting.filter(mine_reviewed=False)
         found["to_approve"] = list(waiting[:20])
     if may["submit_batches"] or may["approve_batches"]:

@@ -9,12 +9,12 @@ from django.db.models import QuerySet
 from eligibility.models import Conviction, Determination, IspList
 from eligibility.rules import REASONS
 from review.models import Decision, Outcome
-from review.selectors import queue as selectors
+from review.selectors import queue as queue_selectors
 
 
 class QueueFilter(django_filters.FilterSet):
     """The queue's filters. Each narrows the newest-first walk of the queue (see
-    ``selectors.queue_convictions``)."""
+    ``queue_selectors.queue_convictions``)."""
 
     STATES = (
         ("undecided", "Undecided"),
@@ -40,7 +40,7 @@ class QueueFilter(django_filters.FilterSet):
     court = django_filters.ChoiceFilter(
         label="Court location",
         field_name="court_location",
-        choices=lambda: [(name, name) for name in selectors.court_locations()],
+        choices=lambda: [(name, name) for name in queue_selectors.court_locations()],
         empty_label="every court",
     )
     year = django_filters.NumberFilter(
@@ -61,27 +61,27 @@ class QueueFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_reason(self, queryset: QuerySet[Conviction], name: str, value: str) -> Any:
-        return queryset.filter(selectors.reason_q(value)) if value else queryset
+        return queryset.filter(queue_selectors.reason_q(value)) if value else queryset
 
     def filter_state(self, queryset: QuerySet[Conviction], name: str, value: str) -> Any:
         conditions = {
-            "undecided": selectors.undecided_q,
-            "decided": selectors.decided_q,
-            "held": selectors.held_q,
-            "another_look": selectors.another_look_q,
+            "undecided": queue_selectors.undecided_q,
+            "decided": queue_selectors.decided_q,
+            "held": queue_selectors.held_q,
+            "another_look": queue_selectors.another_look_q,
         }
         return queryset.filter(conditions[value]()) if value in conditions else queryset
 
     def filter_mine(self, queryset: QuerySet[Conviction], name: str, value: bool | None) -> Any:
         if not value or self.request is None:
             return queryset
-        return queryset.filter(selectors.held_by_q(self.request.user))
+        return queryset.filter(queue_selectors.held_by_q(self.request.user))
 
 
 class DecisionFilter(django_filters.FilterSet):
     reviewer = django_filters.ModelChoiceFilter(
         label="Attorney",
-        queryset=lambda request: selectors.reviewers(),
+        queryset=lambda request: queue_selectors.reviewers(),
         empty_label="every attorney",
     )
     outcome = django_filters.ChoiceFilter(choices=Outcome.choices, empty_label="any outcome")

@@ -6,8 +6,8 @@ from django import forms
 
 from eligibility.models import IspList
 from review.models import Decision, Outcome, OverrideReason
-from review.selectors import queue as selectors
-from review.services import samples
+from review.selectors import queue as queue_selectors
+from review.services import samples as sample_services
 
 
 class DecisionForm(forms.Form):
@@ -64,7 +64,7 @@ class ReassignForm(SelectionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = selectors.reviewers()
+        self.fields["to"].queryset = queue_selectors.reviewers()
 
 
 class BatchCreateForm(forms.Form):
@@ -99,7 +99,10 @@ class SampleDrawForm(forms.Form):
         empty_label="— choose a list —",
     )
     size = forms.IntegerField(
-        label="Convictions", min_value=1, max_value=samples.MAX_SIZE, initial=samples.DEFAULT_SIZE
+        label="Convictions",
+        min_value=1,
+        max_value=sample_services.MAX_SIZE,
+        initial=sample_services.DEFAULT_SIZE,
     )
     seed = forms.IntegerField(
         label="Seed",

@@ -16,9 +16,9 @@ from core.spreadsheets import xlsx_response
 from eligibility.rules import REASONS
 from review.forms import BLIND_CHOICES, BLIND_OUTCOME, BlindDecisionForm, SampleDrawForm
 from review.models import SampleItem, ValidationSample
-from review.selectors import queue as selectors
+from review.selectors import queue as queue_selectors
 from review.selectors import samples as sample_selectors
-from review.services import samples
+from review.services import samples as sample_services
 
 
 @requires("approve_batches")
@@ -26,13 +26,13 @@ def sample_index(request: HttpRequest) -> HttpResponse:
     form = SampleDrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            sample = samples.sample_draw(
+            sample = sample_services.sample_draw(
                 isp_list=form.cleaned_data["isp_list"],
                 size=form.cleaned_data["size"],
                 seed=form.cleaned_data["seed"],
                 user=request.user,
             )
-        except samples.SampleRefused as refused:
+        except sample_services.SampleRefused as refused:
             messages.error(request, str(refused))
         else:
             messages.success(
@@ -52,13 +52,13 @@ def sample_blind(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             item = get_object_or_404(SampleItem, sample=sample, pk=form.cleaned_data["item"])
             try:
-                samples.blind_decision_record(
+                sample_services.blind_decision_record(
                     item=item,
                     reviewer=request.user,
                     outcome=BLIND_OUTCOME[form.cleaned_data["outcome"]],
                     note=form.cleaned_data["note"],
                 )
-            except samples.SampleRefused as refused:
+            except sample_services.SampleRefused as refused:
                 messages.error(request, str(refused))
             else:
                 messages.success(request, f"Recorded item {item.position} of the sample.")
@@ -81,7 +81,7 @@ def sample_blind(request: HttpRequest, pk: int) -> HttpResponse:
         )
         context.update(
             c=conviction,
-            others=selectors.conviction_person_rows(conviction=conviction),
+            others=queue_selectors.conviction_person_rows(conviction=conviction),
             form=BlindDecisionForm(initial={"item": item.pk}),
         )
     return render(request, "review/sample_blind.html", context)

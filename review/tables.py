@@ -14,7 +14,7 @@ from django_tables2.paginators import LazyPaginator
 
 from eligibility.models import Conviction
 from review.models import Decision, Outcome
-from review.selectors import queue as selectors
+from review.selectors import queue as queue_selectors
 
 PER_PAGE = 25
 MAX_PER_PAGE = 100
@@ -34,8 +34,8 @@ class QueueRow:
 
 
 def queue_row(record: Conviction, user: Any, now: datetime) -> QueueRow:
-    review = selectors.review_of(record)
-    held = selectors.claim_is_active(review, now)
+    review = queue_selectors.review_of(record)
+    held = queue_selectors.claim_is_active(review, now)
     holder = review.claimed_by if held and review is not None else None
     mine = holder is not None and user is not None and holder.pk == user.pk
     decision = review.decision if review is not None else None
@@ -100,7 +100,7 @@ class QueueTable(tables.Table):
     def order_disposition(
         self, queryset: QuerySet[Conviction], is_descending: bool
     ) -> tuple[QuerySet[Conviction], bool]:
-        order = selectors.QUEUE_ORDER if is_descending else selectors.QUEUE_ORDER_OLDEST
+        order = queue_selectors.QUEUE_ORDER if is_descending else queue_selectors.QUEUE_ORDER_OLDEST
         return queryset.order_by(*order), True
 
     @cached_property

@@ -1,6 +1,7 @@
 """The review queue and one conviction's page. Thin: validate, call one service or selector,
 render. Decisions come by htmx from the conviction's page (the answer is the next held item) or
-by a plain form post (the answer is a redirect); both go through ``services.decision_record``."""
+by a plain form post (the answer is a redirect); both go through
+``review.services.reviews.decision_record``."""
 
 from __future__ import annotations
 
@@ -23,9 +24,9 @@ from review.filters import DecisionFilter, QueueFilter
 from review.forms import BatchCreateForm, DecisionForm, ReassignForm, SelectionForm
 from review.models import Batch, Decision, Outcome
 from review.selectors import batches as batch_selectors
-from review.selectors import queue as selectors
-from review.services import batches
-from review.services import reviews as services
+from review.selectors import queue as queue_selectors
+from review.services import batches as batch_services
+from review.services import reviews as review_services
 from review.tables import PER_PAGE, DecisionTable, QueueTable
 
 
@@ -45,7 +46,7 @@ def _back(request: HttpRequest, default: str, anchor: str = "") -> HttpResponseR
 
 def _conviction_or_404(pk: int) -> Conviction:
     try:
-        return selectors.conviction_for_review(pk=pk)
+        return queue_selectors.conviction_for_review(pk=pk)
     except Conviction.DoesNotExist as missing:
         raise Http404("No such conviction") from missing
 
@@ -56,19 +57,19 @@ def _conviction_or_404(pk: int) -> Conviction:
 @requires("review_convictions")
 def queue(request: HttpRequest) -> HttpResponse:
     filterset = QueueFilter(
-        request.GET or None, queryset=selectors.queue_convictions(), request=request
+        request.GET or None, queryset=queue_selectors.queue_convictions(), request=request
     )
     table = QueueTable(filterset.qs, user=request.user)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    held = selectors.held_count(reviewer=request.user)
-    supervising = selectors.is_supervisor(request.user)
+    held = queue_selectors.held_count(reviewer=request.user)
+    supervising = queue_selectors.is_supervisor(request.user)
     context = {
         "filter": filterset,
         "table": table,
         "held": held,
-        "next_claimed": selectors.next_claimed(reviewer=request.user) if held else None,
-        "claim_size": services.CLAIM_SIZE,
-        "claim_hours": selectors.claim_hours(),
+        "next_claimed": queue_selectors.next_claimed(reviewer=request.user) if held else None,
+        "claim_size": review_services.CLAIM_SIZE,
+        "claim_hours": queue_selectors.claim_hours(),
         "reassign_form": ReassignForm() if supervising else None,
         "here": request.get_full_path(),
     }
@@ -80,14 +81,14 @@ def queue(request: HttpRequest) -> HttpResponse:
 def claim_next(request: HttpRequest) -> HttpResponse:
     """Take the next claimable convictions, within the queue's filters (its query string)."""
     within = QueueFilter(request.GET or None, queryset=Conviction.objects.all(), request=request)
-    claimed = services.review_claim_next(reviewer=request.user, within=within.qs)
+    claimed = review_services.review_claim_next(reviewer=request.user, within=within.qs)
     if not claimed:
         messages.info(request, "Nothing is left to take under these filters.")
         return _back(request, reverse("review_queue"))
     messages.success(
         request,
         f"You now hold {len(claimed)} more conviction{'s' if len(claimed) != 1 else ''} for "
-        f"{selectors.claim_hours():g} hours.",
+        f"{queue_selectors.claim_hours():g} hours.",
     )
     return redirect(f"{reverse('review_queue')}?mine=on&state=undecided")
 
@@ -99,9 +100,9 @@ def release(request: HttpRequest) -> HttpResponse:
     form = SelectionForm(request.POST)
     selected = form.cleaned_data["select"] if form.is_valid() else {}
     if request.POST.get("scope") == "all":
-        released = services.review_release(reviewer=request.user)
+        released = review_services.review_release(reviewer=request.user)
     elif selected:
-        released = services.review_release(reviewer=request.user, conviction_ids=selected)
+        released = review_services.review_release(reviewer=request.user, conviction_ids=selected)
     else:
         messages.error(request, "Select the rows to release first.")
         return _back(request, reverse("review_queue"))
@@ -118,10 +119,10 @@ def reassign(request: HttpRequest) -> HttpResponse:
         return _back(request, reverse("review_queue"))
     to = form.cleaned_data["to"]
     try:
-        moved = services.review_reassign(
+        moved = review_services.review_reassign(
             conviction_ids=form.cleaned_data["select"], to=to, by=request.user
         )
-    except services.ReviewRefused as refused:
+    except review_services.ReviewRefused as refused:
         messages.error(request, refused.message)
     else:
         whom = f"to {to}" if to is not None else "released"
@@ -136,7 +137,7 @@ def bulk_confirm(request: HttpRequest) -> HttpResponse:
     if not form.is_valid() or not form.cleaned_data["select"]:
         messages.error(request, "Select the rows to confirm first.")
         return _back(request, reverse("review_queue"))
-    result = services.decisions_bulk_confirm(
+    result = review_services.decisions_bulk_confirm(
         reviewer=request.user, versions=form.cleaned_data["select"]
     )
     if result.confirmed:
@@ -160,7 +161,7 @@ def decision_index(request: HttpRequest) -> HttpResponse:
     """Decisions newest first: a supervisor sees everyone's, an attorney their own."""
     filterset = DecisionFilter(
         request.GET or None,
-        queryset=selectors.decision_log(viewer=request.user),
+        queryset=queue_selectors.decision_log(viewer=request.user),
         request=request,
     )
     table = DecisionTable(filterset.qs)
@@ -168,7 +169,7 @@ def decision_index(request: HttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "table": table,
-        "supervising": selectors.is_supervisor(request.user),
+        "supervising": queue_selectors.is_supervisor(request.user),
     }
     return render(request, "review/decision_index.html", context)
 
@@ -179,34 +180,36 @@ def decision_index(request: HttpRequest) -> HttpResponse:
 def _item_context(
     request: HttpRequest, conviction: Conviction, form: DecisionForm | None = None
 ) -> dict[str, Any]:
-    review = selectors.review_of(conviction)
+    review = queue_selectors.review_of(conviction)
     version = review.version if review is not None else 0
     now = timezone.now()
-    held = selectors.claim_is_active(review, now)
+    held = queue_selectors.claim_is_active(review, now)
     mine = held and review is not None and review.claimed_by_id == request.user.pk
     decided = review is not None and review.decision_id is not None
     may_review = request.user.has_perm(perm("review_convictions"))
-    supervising = selectors.is_supervisor(request.user)
+    supervising = queue_selectors.is_supervisor(request.user)
     if form is None:
         opposite = {
             Outcome.ELIGIBLE: Outcome.NOT_ELIGIBLE,
             Outcome.NOT_ELIGIBLE: Outcome.ELIGIBLE,
         }.get(conviction.determination, "")
         form = DecisionForm(initial={"version": version, "outcome": opposite})
-    others = selectors.conviction_person_rows(conviction=conviction)
+    others = queue_selectors.conviction_person_rows(conviction=conviction)
     return {
         "c": conviction,
         "review": review,
         "version": version,
         "reasons": [(code, REASONS.get(code)) for code in conviction.reasons],
-        "history": list(selectors.conviction_decisions(conviction=conviction)),
+        "history": list(queue_selectors.conviction_decisions(conviction=conviction)),
         "same_case": [o for o in others if o.case_key and o.case_key == conviction.case_key],
         "other_cases": [o for o in others if not o.case_key or o.case_key != conviction.case_key],
-        "person_rows_shown": selectors.PERSON_ROWS_SHOWN,
-        "person_rows_truncated": len(others) >= selectors.PERSON_ROWS_SHOWN,
+        "person_rows_shown": queue_selectors.PERSON_ROWS_SHOWN,
+        "person_rows_truncated": len(others) >= queue_selectors.PERSON_ROWS_SHOWN,
         "held": held,
         "mine": mine,
-        "expires": selectors.claim_expires_at(review) if held and review is not None else None,
+        "expires": queue_selectors.claim_expires_at(review)
+        if held and review is not None
+        else None,
         "decided": decided,
         "another_look": review is not None and review.needs_another_look,
         "may_review": may_review,
@@ -217,7 +220,7 @@ def _item_context(
         "reassign_form": ReassignForm() if supervising and not decided else None,
         "here": reverse("conviction_detail", args=[conviction.pk]),
         "htmx": _is_htmx(request),
-        "held_count": selectors.held_count(reviewer=request.user) if may_review else 0,
+        "held_count": queue_selectors.held_count(reviewer=request.user) if may_review else 0,
     }
 
 
@@ -241,12 +244,12 @@ def conviction_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def claim(request: HttpRequest, pk: int) -> HttpResponse:
     conviction = _conviction_or_404(pk)
     try:
-        services.review_claim(conviction=conviction, reviewer=request.user)
-    except services.ReviewRefused as refused:
+        review_services.review_claim(conviction=conviction, reviewer=request.user)
+    except review_services.ReviewRefused as refused:
         messages.error(request, refused.message)
     else:
         messages.success(
-            request, f"You hold this conviction for {selectors.claim_hours():g} hours."
+            request, f"You hold this conviction for {queue_selectors.claim_hours():g} hours."
         )
     return redirect("conviction_detail", pk=pk)
 
@@ -259,23 +262,25 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     try:
         if not form.is_valid():
-            raise services.ReviewRefused("The decision form was incomplete: nothing was saved.")
-        decision = services.decision_record(
+            raise review_services.ReviewRefused(
+                "The decision form was incomplete: nothing was saved."
+            )
+        decision = review_services.decision_record(
             conviction=conviction, reviewer=request.user, **form.cleaned_data
         )
-    except services.ReviewRefused as refused:
+    except review_services.ReviewRefused as refused:
         messages.error(request, refused.message)
         if _is_htmx(request):
             # Show the same item again, as it is now, with what the attorney typed.
             conviction = _conviction_or_404(pk)
-            if isinstance(refused, services.StaleReview):
+            if isinstance(refused, review_services.StaleReview):
                 form = None
             return _render_item(request, conviction, form)
         return _back(request, reverse("conviction_detail", args=[pk]))
     messages.success(request, _decided_message(decision, conviction))
     if request.POST.get("next"):
         return _back(request, reverse("review_queue"), anchor=f"#row-{pk}")
-    following = selectors.next_claimed(reviewer=request.user, exclude=pk)
+    following = queue_selectors.next_claimed(reviewer=request.user, exclude=pk)
     if following is None:
         messages.info(request, "You have no held convictions left: take the next ones here.")
         if _is_htmx(request):
@@ -310,14 +315,14 @@ def batch_index(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            batch = batches.batch_create(
+            batch = batch_services.batch_create(
                 court_location=form.cleaned_data["court_location"],
                 disposed_from=form.cleaned_data["disposed_from"],
                 disposed_to=form.cleaned_data["disposed_to"],
                 limit=form.cleaned_data["limit"],
                 user=request.user,
             )
-        except batches.BatchRefused as refused:
+        except batch_services.BatchRefused as refused:
             messages.error(request, str(refused))
         else:
             messages.success(request, f"Batch #{batch.pk} gathered as a draft.")
@@ -335,7 +340,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(batch_selectors.batches_for(request.user), pk=pk)
     actions = [
         (name, transition)
-        for name, transition in batches.TRANSITIONS.items()
+        for name, transition in batch_services.TRANSITIONS.items()
         if batch.state in transition.source
         and request.user.has_perm(perm(transition.permission))
         and name not in {"packet_generated", "file"}
@@ -355,13 +360,13 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_transition(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(Batch, pk=pk)
     try:
-        batch = batches.batch_transition(
+        batch = batch_services.batch_transition(
             batch=batch,
             action=request.POST.get("action", ""),
             user=request.user,
             comment=request.POST.get("comment", ""),
         )
-    except batches.BatchRefused as refused:
+    except batch_services.BatchRefused as refused:
         messages.error(request, str(refused))
     else:
         messages.success(request, f"Batch #{batch.pk} is now {batch.get_state_display().lower()}.")
@@ -374,8 +379,10 @@ def batch_remove(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(Batch, pk=pk)
     ids = [int(v) for v in request.POST.getlist("convictions") if v.isdigit()]
     try:
-        removed = batches.batch_remove_items(batch=batch, conviction_ids=ids, user=request.user)
-    except batches.BatchRefused as refused:
+        removed = batch_services.batch_remove_items(
+            batch=batch, conviction_ids=ids, user=request.user
+        )
+    except batch_services.BatchRefused as refused:
         messages.error(request, str(refused))
     else:
         messages.success(request, f"{removed} conviction(s) taken out of the batch.")

@@ -1,4 +1,6 @@
-"""Reads of the review app, shared by its views, tables, filters, the bench and (next) batches."""
+"""Reads of the review queue: claims and their expiry, the conditions the queue filters on, the
+queue itself, one conviction with its history, the reviewers, the decision log. Shared by the
+views, tables, filters, the batch selectors and the bench."""
 
 from __future__ import annotations
 

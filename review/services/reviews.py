@@ -20,8 +20,8 @@ from accounts.access import perm
 from accounts.audit import audit_record
 from eligibility.models import Conviction, Determination
 from review.models import BatchItem, Decision, Outcome, OverrideReason, Review
-from review.selectors import queue as selectors
-from review.services import batches
+from review.selectors import queue as queue_selectors
+from review.services import batches as batch_services
 
 CLAIM_SIZE = 25
 # A claim that loses races (another attorney took the same rows first) tries again this often.
@@ -69,12 +69,12 @@ def review_claim_next(
         if wanted <= 0:
             break
         now = timezone.now()
-        cutoff = selectors.claim_cutoff(now)
+        cutoff = queue_selectors.claim_cutoff(now)
         with transaction.atomic():
             candidates = list(
                 rows.exclude(determination="")
-                .filter(selectors.claimable_q(cutoff))
-                .order_by(*selectors.QUEUE_ORDER)
+                .filter(queue_selectors.claimable_q(cutoff))
+                .order_by(*queue_selectors.QUEUE_ORDER)
                 # NO KEY: the lock that keeps two claims apart, and lets others insert review
                 # rows that point at these convictions meanwhile.
                 .select_for_update(skip_locked=True, of=("self",), no_key=True)
@@ -114,7 +114,7 @@ def review_claim(*, conviction: Conviction, reviewer: Any) -> None:
         taken = Review.objects.filter(
             Q(claimed_by__isnull=True)
             | Q(claimed_by=reviewer)
-            | Q(claimed_at__lt=selectors.claim_cutoff(now)),
+            | Q(claimed_at__lt=queue_selectors.claim_cutoff(now)),
             pk=conviction.pk,
             decision__isnull=True,
         ).update(claimed_by=reviewer, claimed_at=now, version=F("version") + 1)
@@ -153,7 +153,7 @@ def review_release(*, reviewer: Any, conviction_ids: Iterable[int] | None = None
 def review_reassign(*, conviction_ids: Iterable[int], to: Any | None, by: Any) -> int:
     """A supervisor hands undecided convictions to another attorney (``to``), or releases them
     (``to=None``), whoever holds them now. Returns how many were reassigned."""
-    if not selectors.is_supervisor(by):
+    if not queue_selectors.is_supervisor(by):
         raise ReviewRefused("Only a supervisor may reassign claims.")
     if to is not None and not to.has_perm(perm("review_convictions")):
         raise ReviewRefused(f"{to} does not review convictions.")
@@ -191,10 +191,10 @@ def review_reassign(*, conviction_ids: Iterable[int], to: Any | None, by: Any) -
 
 
 def _refuse_if_held_by_another(review: Review, reviewer: Any) -> None:
-    if selectors.claim_is_active(review) and review.claimed_by_id != reviewer.pk:
+    if queue_selectors.claim_is_active(review) and review.claimed_by_id != reviewer.pk:
         raise HeldByAnother(
             f"{review.claimed_by} holds this conviction until "
-            f"{timezone.localtime(selectors.claim_expires_at(review)):%-I:%M %p}: "
+            f"{timezone.localtime(queue_selectors.claim_expires_at(review)):%-I:%M %p}: "
             "only they (or a supervisor, by reassigning it) may decide it."
         )
 
@@ -250,7 +250,7 @@ def decision_record(
     chosen = _decision_outcome(conviction, kind, outcome, reason, note)
     with transaction.atomic():
         # Before anything is read: approving the batch checks four eyes under the same lock.
-        batch = batches.batch_lock_for_decision(conviction.pk)
+        batch = batch_services.batch_lock_for_decision(conviction.pk)
         if Conviction.objects.filter(pk=conviction.pk, purged_at__isnull=False).exists():
             raise ReviewRefused(
                 "This conviction was expunged and its personal data purged: there is nothing "
@@ -357,7 +357,9 @@ def decisions_bulk_confirm(*, reviewer: Any, versions: dict[int, int]) -> BulkCo
                 result.decided.append(review.pk)
             elif review.version != versions[review.pk]:
                 result.stale.append(review.pk)
-            elif selectors.claim_is_active(review, now) and review.claimed_by_id != reviewer.pk:
+            elif (
+                queue_selectors.claim_is_active(review, now) and review.claimed_by_id != reviewer.pk
+            ):
                 result.held.append(review.pk)
             else:
                 ready.append(review)

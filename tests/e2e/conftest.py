@@ -109,11 +109,11 @@ DEMO_ROWS = 120
 
 def decide(conviction, reviewer, outcome: str = "ELIGIBLE"):
     """Record a decision through the service, as the queue would (confirm when it agrees)."""
-    from review.services import reviews as services
+    from review.services import reviews as review_services
 
     review = getattr(conviction, "review", None)
     kind = "confirm" if outcome == conviction.determination else "override"
-    return services.decision_record(
+    return review_services.decision_record(
         conviction=conviction,
         reviewer=reviewer,
         kind=kind,

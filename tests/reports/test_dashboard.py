@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 
 from reports import dashboard, selectors
 from review.models import Batch
-from review.services import batches, samples
-from review.services import reviews as services
+from review.services import batches as batch_services
+from review.services import reviews as review_services
+from review.services import samples as sample_services
 from tests.factories import BatchFactory
 from tests.review.conftest import login, make_list
 
@@ -25,7 +26,7 @@ def decide(conviction, reviewer, outcome=None):
     version = review.version if review else 0
     outcome = outcome or conviction.determination
     kind = "confirm" if outcome == conviction.determination else "override"
-    return services.decision_record(
+    return review_services.decision_record(
         conviction=conviction,
         reviewer=reviewer,
         kind=kind,
@@ -37,7 +38,7 @@ def decide(conviction, reviewer, outcome=None):
 
 def test_an_asa_sees_their_claims_and_what_is_undecided(client, asa):
     make_list(30)
-    services.review_claim_next(reviewer=asa, count=25)
+    review_services.review_claim_next(reviewer=asa, count=25)
     login(client, asa)
     response = client.get("/")
     content = response.content.decode()
@@ -50,21 +51,21 @@ def test_an_asa_sees_their_claims_and_what_is_undecided(client, asa):
 
 def test_the_queue_link_of_my_claims_lists_exactly_my_claims(client, asa, asa2):
     make_list(10)
-    services.review_claim_next(reviewer=asa, count=4)
-    services.review_claim_next(reviewer=asa2, count=3)
+    review_services.review_claim_next(reviewer=asa, count=4)
+    review_services.review_claim_next(reviewer=asa2, count=3)
     login(client, asa)
     queue = client.get("/review/?mine=on&state=undecided")
     assert len(queue.context["table"].page.object_list) == 4
 
 
 def test_attorneys_see_the_samples_waiting_for_blind_review(client, asa, supervisor):
-    sample = samples.sample_draw(isp_list=make_list(4), user=supervisor, size=4, seed=1)
+    sample = sample_services.sample_draw(isp_list=make_list(4), user=supervisor, size=4, seed=1)
     login(client, asa)
     content = client.get("/").content.decode()
     assert f'href="/review/samples/{sample.pk}/blind/"' in content
     assert "4 of 4 to go" in content
     for item in sample.items.all():
-        samples.blind_decision_record(item=item, reviewer=asa, outcome="ELIGIBLE")
+        sample_services.blind_decision_record(item=item, reviewer=asa, outcome="ELIGIBLE")
     assert f"/review/samples/{sample.pk}/blind/" not in client.get("/").content.decode()
 
 
@@ -75,13 +76,13 @@ def test_a_supervisor_sees_submitted_batches_except_those_they_reviewed_in(clien
         decide(conviction, asa)
     for conviction in mine.convictions.all():
         decide(conviction, supervisor)
-    waiting = batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
-    blocked = batches.batch_create(court_location="MUNICIPAL DISTRICT 2", user=asa)
+    waiting = batch_services.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
+    blocked = batch_services.batch_create(court_location="MUNICIPAL DISTRICT 2", user=asa)
     draft = make_list(1, court="MUNICIPAL DISTRICT 3", name="DRAFT")
     decide(draft.convictions.get(), asa)
-    batches.batch_create(court_location="MUNICIPAL DISTRICT 3", user=asa)
+    batch_services.batch_create(court_location="MUNICIPAL DISTRICT 3", user=asa)
     for batch in (waiting, blocked):
-        batches.batch_transition(batch=batch, action="submit", user=asa)
+        batch_services.batch_transition(batch=batch, action="submit", user=asa)
 
     login(client, supervisor)
     response = client.get("/")
@@ -93,8 +94,8 @@ def test_a_supervisor_sees_submitted_batches_except_those_they_reviewed_in(clien
 
 def test_a_supervisor_with_nothing_to_approve_is_told_why(client, supervisor):
     decide(make_list(1).convictions.get(), supervisor)
-    batch = batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=supervisor)
-    batches.batch_transition(batch=batch, action="submit", user=supervisor)
+    batch = batch_services.batch_create(court_location="MUNICIPAL DISTRICT 1", user=supervisor)
+    batch_services.batch_transition(batch=batch, action="submit", user=supervisor)
     login(client, supervisor)
     content = client.get("/").content.decode()
     assert "No submitted batch waits for your approval" in content
@@ -126,9 +127,9 @@ def test_the_office_counts_per_stage(client, asa, supervisor, clerk):
     for conviction in rows[:5]:
         decide(conviction, asa)
     decide(rows[5], asa, outcome="NOT_ELIGIBLE")
-    batch = batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa, limit=3)
-    batches.batch_transition(batch=batch, action="submit", user=asa)
-    batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
+    batch = batch_services.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa, limit=3)
+    batch_services.batch_transition(batch=batch, action="submit", user=asa)
+    batch_services.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
 
     counts = dashboard.office_counts()
     assert {k: counts[k] for k in ("received", "evaluated", "eligible", "needs_review")} == {
@@ -229,9 +230,9 @@ def test_the_dashboard_takes_the_same_few_queries_however_much_there_is(client, 
             for conviction in isp_list.convictions.all():
                 decide(conviction, asa, outcome="ELIGIBLE")
         decide(make_list(1, name=f"{tag}B").convictions.get(), asa)
-        batch = batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
-        batches.batch_transition(batch=batch, action="submit", user=asa)
-        samples.sample_draw(isp_list=make_list(n, name=f"{tag}S"), user=supervisor, seed=1)
+        batch = batch_services.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
+        batch_services.batch_transition(batch=batch, action="submit", user=asa)
+        sample_services.sample_draw(isp_list=make_list(n, name=f"{tag}S"), user=supervisor, seed=1)
 
     grow(2, "A")
     login(client, supervisor)

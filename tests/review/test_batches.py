@@ -11,8 +11,8 @@ from django.db import connection
 from accounts.models import AuditEvent
 from review.models import Batch, BatchItem, Decision
 from review.selectors import batches as batch_selectors
-from review.services import batches
-from review.services import reviews as services
+from review.services import batches as batch_services
+from review.services import reviews as review_services
 
 from .conftest import make_list
 
@@ -24,7 +24,7 @@ def decide(conviction, reviewer, outcome="ELIGIBLE"):
     review = getattr(conviction, "review", None)
     version = review.version if review else 0
     kind = "confirm" if outcome == conviction.determination else "override"
-    return services.decision_record(
+    return review_services.decision_record(
         conviction=conviction,
         reviewer=reviewer,
         kind=kind,
@@ -49,18 +49,18 @@ def test_a_batch_gathers_one_court_location_newest_first_and_only_what_is_in_no_
         "MUNICIPAL DISTRICT 1": 10,
         "MUNICIPAL DISTRICT 5": 3,
     }
-    batch = batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa, limit=4)
+    batch = batch_services.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa, limit=4)
     rows = [item.conviction.row_number for item in batch_selectors.batch_items(batch)]
     assert rows == [10, 9, 8, 7]
-    second = batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
+    second = batch_services.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
     assert second.items.count() == 6, "no conviction is in two batches"
-    with pytest.raises(batches.BatchRefused, match="nothing to gather"):
-        batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
+    with pytest.raises(batch_services.BatchRefused, match="nothing to gather"):
+        batch_services.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
 
 
 def test_a_batch_can_be_limited_to_a_disposition_date_range(decided, asa):
     days = sorted(decided.convictions.values_list("disposition_on", flat=True))
-    batch = batches.batch_create(
+    batch = batch_services.batch_create(
         court_location="MUNICIPAL DISTRICT 1",
         user=asa,
         disposed_from=days[2],
@@ -72,7 +72,7 @@ def test_a_batch_can_be_limited_to_a_disposition_date_range(decided, asa):
 def test_only_convictions_decided_eligible_are_gathered(decided, asa):
     conviction = decided.convictions.get(row_number=1)
     decide(conviction, asa, outcome="NOT_ELIGIBLE")
-    batch = batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
+    batch = batch_services.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
     assert conviction.pk not in set(batch.items.values_list("conviction_id", flat=True))
     assert batch.items.count() == 9
 
@@ -87,47 +87,51 @@ ALLOWED = {
     (State.APPROVED, "packet_generated"),
     (State.PACKET_GENERATED, "file"),
 }
-TARGET = {name: t.target for name, t in batches.TRANSITIONS.items()}
+TARGET = {name: t.target for name, t in batch_services.TRANSITIONS.items()}
 
 
 @pytest.mark.parametrize(
-    ("state", "action"), list(itertools.product(State.values, list(batches.TRANSITIONS)))
+    ("state", "action"), list(itertools.product(State.values, list(batch_services.TRANSITIONS)))
 )
 def test_every_allowed_transition_works_and_every_other_is_refused(
     decided, asa, supervisor2, clerk, state, action
 ):
-    batch = batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
+    batch = batch_services.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
     Batch.objects.filter(pk=batch.pk).update(state=state)
     batch.refresh_from_db()
     actor = {"submit": asa, "reopen": asa, "packet_generated": clerk, "file": clerk}.get(
         action, supervisor2
     )
     if (state, action) in ALLOWED:
-        batches.batch_transition(batch=batch, action=action, user=actor, comment="because")
+        batch_services.batch_transition(batch=batch, action=action, user=actor, comment="because")
         assert Batch.objects.get(pk=batch.pk).state == TARGET[action]
         assert batch.events.filter(action=action).exists()
         assert AuditEvent.objects.filter(action=f"batch.{action}", object_id=str(batch.pk)).exists()
     else:
-        with pytest.raises(batches.BatchRefused):
-            batches.batch_transition(batch=batch, action=action, user=actor, comment="because")
+        with pytest.raises(batch_services.BatchRefused):
+            batch_services.batch_transition(
+                batch=batch, action=action, user=actor, comment="because"
+            )
         assert Batch.objects.get(pk=batch.pk).state == state
 
 
 def test_asas_may_submit_but_only_supervisors_approve_or_return(decided, asa, asa2):
-    batch = batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
-    batches.batch_transition(batch=batch, action="submit", user=asa)
+    batch = batch_services.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
+    batch_services.batch_transition(batch=batch, action="submit", user=asa)
     for action in ("approve", "return"):
-        with pytest.raises(batches.BatchRefused, match="role"):
-            batches.batch_transition(batch=batch, action=action, user=asa2, comment="x")
+        with pytest.raises(batch_services.BatchRefused, match="role"):
+            batch_services.batch_transition(batch=batch, action=action, user=asa2, comment="x")
     assert Batch.objects.get(pk=batch.pk).state == State.SUBMITTED
 
 
 def test_returning_needs_a_comment(decided, asa, supervisor2):
-    batch = batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
-    batches.batch_transition(batch=batch, action="submit", user=asa)
-    with pytest.raises(batches.BatchRefused, match="comment"):
-        batches.batch_transition(batch=batch, action="return", user=supervisor2, comment=" ")
-    batches.batch_transition(batch=batch, action="return", user=supervisor2, comment="Row 3?")
+    batch = batch_services.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
+    batch_services.batch_transition(batch=batch, action="submit", user=asa)
+    with pytest.raises(batch_services.BatchRefused, match="comment"):
+        batch_services.batch_transition(batch=batch, action="return", user=supervisor2, comment=" ")
+    batch_services.batch_transition(
+        batch=batch, action="return", user=supervisor2, comment="Row 3?"
+    )
     assert Batch.objects.get(pk=batch.pk).comment == "Row 3?"
 
 
@@ -136,33 +140,35 @@ def test_four_eyes_a_supervisor_who_decided_an_item_cannot_approve(
 ):
     conviction = decided.convictions.get(row_number=5)
     decide(conviction, supervisor)  # the supervisor changes (re-confirms) one decision
-    batch = batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
-    batches.batch_transition(batch=batch, action="submit", user=asa)
-    with pytest.raises(batches.BatchRefused, match="Four eyes"):
-        batches.batch_transition(batch=batch, action="approve", user=supervisor)
-    batches.batch_transition(batch=batch, action="approve", user=supervisor2)
+    batch = batch_services.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
+    batch_services.batch_transition(batch=batch, action="submit", user=asa)
+    with pytest.raises(batch_services.BatchRefused, match="Four eyes"):
+        batch_services.batch_transition(batch=batch, action="approve", user=supervisor)
+    batch_services.batch_transition(batch=batch, action="approve", user=supervisor2)
     assert Batch.objects.get(pk=batch.pk).approved_by == supervisor2
 
 
 def test_a_small_office_may_relax_four_eyes(decided, asa, supervisor, settings):
     decide(decided.convictions.get(row_number=5), supervisor)
     settings.BATCH_FOUR_EYES = False
-    batch = batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
-    batches.batch_transition(batch=batch, action="submit", user=asa)
-    batches.batch_transition(batch=batch, action="approve", user=supervisor)
+    batch = batch_services.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
+    batch_services.batch_transition(batch=batch, action="submit", user=asa)
+    batch_services.batch_transition(batch=batch, action="approve", user=supervisor)
     assert Batch.objects.get(pk=batch.pk).state == State.APPROVED
 
 
 def test_an_approved_batch_is_locked_until_a_supervisor_sends_it_back(decided, asa, supervisor2):
-    batch = batches.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
-    batches.batch_transition(batch=batch, action="submit", user=asa)
-    batches.batch_transition(batch=batch, action="approve", user=supervisor2)
+    batch = batch_services.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
+    batch_services.batch_transition(batch=batch, action="submit", user=asa)
+    batch_services.batch_transition(batch=batch, action="approve", user=supervisor2)
     conviction = batch.items.first().conviction
-    with pytest.raises(services.ReviewRefused, match="cannot change"):
+    with pytest.raises(review_services.ReviewRefused, match="cannot change"):
         decide(conviction, asa, outcome="NOT_ELIGIBLE")
-    with pytest.raises(batches.BatchRefused, match="draft"):
-        batches.batch_remove_items(batch=batch, conviction_ids=[conviction.pk], user=asa)
-    batches.batch_transition(batch=batch, action="send_back", user=supervisor2, comment="Row 10")
+    with pytest.raises(batch_services.BatchRefused, match="draft"):
+        batch_services.batch_remove_items(batch=batch, conviction_ids=[conviction.pk], user=asa)
+    batch_services.batch_transition(
+        batch=batch, action="send_back", user=supervisor2, comment="Row 10"
+    )
     conviction.refresh_from_db()
     decide(conviction, asa, outcome="NOT_ELIGIBLE")
     assert not BatchItem.objects.filter(conviction=conviction).exists(), "pulled out"
@@ -206,8 +212,8 @@ def test_four_eyes_holds_when_a_supervisor_approves_and_decides_an_item_at_the_s
         isp_list = make_list(2, court=f"RACE {race}", name=f"RACE{race}-")
         for conviction in isp_list.convictions.all():
             decide(conviction, asa)
-        batch = batches.batch_create(court_location=f"RACE {race}", user=asa)
-        batches.batch_transition(batch=batch, action="submit", user=asa)
+        batch = batch_services.batch_create(court_location=f"RACE {race}", user=asa)
+        batch_services.batch_transition(batch=batch, action="submit", user=asa)
         conviction = batch.items.first().conviction
         barrier = threading.Barrier(2)
         done: dict[str, bool] = {}
@@ -217,9 +223,9 @@ def test_four_eyes_holds_when_a_supervisor_approves_and_decides_an_item_at_the_s
         def approve(batch=batch, barrier=barrier, done=done, refusals=refusals, errors=errors):
             try:
                 barrier.wait(timeout=30)
-                batches.batch_transition(batch=batch, action="approve", user=supervisor)
+                batch_services.batch_transition(batch=batch, action="approve", user=supervisor)
                 done["approve"] = True
-            except batches.BatchRefused as refused:
+            except batch_services.BatchRefused as refused:
                 done["approve"] = False
                 refusals.append(str(refused))
             except BaseException as error:  # reported in the main thread
@@ -234,7 +240,7 @@ def test_four_eyes_holds_when_a_supervisor_approves_and_decides_an_item_at_the_s
                 barrier.wait(timeout=30)
                 decide(conviction, supervisor)
                 done["decide"] = True
-            except services.ReviewRefused as refused:
+            except review_services.ReviewRefused as refused:
                 done["decide"] = False
                 refusals.append(refused.message)
             except BaseException as error:

@@ -6,7 +6,7 @@ import pytest
 
 from accounts.models import AuditEvent
 from review.models import Decision, Review
-from review.services import reviews as services
+from review.services import reviews as review_services
 
 from .conftest import row
 
@@ -52,9 +52,9 @@ def test_bulk_confirm_leaves_alone_rows_with_reasons_or_not_eligible(client, asa
 
 def test_bulk_confirm_skips_decided_held_and_stale_rows(asa, asa2, worked):
     decided, held, stale, fine = (row(worked, n) for n in (1, 2, 4, 4))
-    services.decision_record(conviction=decided, reviewer=asa2, kind="confirm", version=0)
-    services.review_claim(conviction=held, reviewer=asa2)
-    result = services.decisions_bulk_confirm(
+    review_services.decision_record(conviction=decided, reviewer=asa2, kind="confirm", version=0)
+    review_services.review_claim(conviction=held, reviewer=asa2)
+    result = review_services.decisions_bulk_confirm(
         reviewer=asa, versions={decided.pk: 1, held.pk: 1, stale.pk: 7}
     )
     assert (result.confirmed, result.decided, result.held, result.stale) == (
@@ -64,14 +64,14 @@ def test_bulk_confirm_skips_decided_held_and_stale_rows(asa, asa2, worked):
         [stale.pk],
     )
     assert Decision.objects.count() == 1
-    result = services.decisions_bulk_confirm(reviewer=asa, versions={fine.pk: 0})
+    result = review_services.decisions_bulk_confirm(reviewer=asa, versions={fine.pk: 0})
     assert result.confirmed == [fine.pk]
 
 
 def test_an_attorney_bulk_confirms_rows_they_hold(asa, worked):
     eligible = row(worked, 1)
-    services.review_claim(conviction=eligible, reviewer=asa)
-    result = services.decisions_bulk_confirm(reviewer=asa, versions={eligible.pk: 1})
+    review_services.review_claim(conviction=eligible, reviewer=asa)
+    result = review_services.decisions_bulk_confirm(reviewer=asa, versions={eligible.pk: 1})
     assert result.confirmed == [eligible.pk]
     assert Review.objects.get(pk=eligible.pk).claimed_by is None
 

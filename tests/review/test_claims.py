@@ -12,8 +12,8 @@ from django.utils import timezone
 from accounts.models import AuditEvent
 from eligibility.models import Conviction
 from review.models import Review
-from review.selectors import queue as selectors
-from review.services import reviews as services
+from review.selectors import queue as queue_selectors
+from review.services import reviews as review_services
 
 from .conftest import make_list, row
 
@@ -43,7 +43,7 @@ def test_take_the_next_25_holds_the_25_newest_undecided_convictions(client, asa,
     assert response["Location"] == "/review/?mine=on&state=undecided"
     assert sorted(holders()) == sorted(newest_first(isp_list, 25))
     assert set(holders().values()) == {"asa"}
-    assert selectors.held_count(reviewer=asa) == 25
+    assert queue_selectors.held_count(reviewer=asa) == 25
     event = AuditEvent.objects.get(action="review.claim")
     assert event.actor == asa and event.detail["count"] == 25
     page = client.get(response["Location"])
@@ -53,26 +53,26 @@ def test_take_the_next_25_holds_the_25_newest_undecided_convictions(client, asa,
 
 def test_a_second_attorney_takes_the_next_ones_and_never_the_same(asa, asa2, bulk_list):
     isp_list = bulk_list(60)
-    first = services.review_claim_next(reviewer=asa)
-    second = services.review_claim_next(reviewer=asa2)
+    first = review_services.review_claim_next(reviewer=asa)
+    second = review_services.review_claim_next(reviewer=asa2)
     assert first == newest_first(isp_list)[:25]
     assert second == newest_first(isp_list)[25:50]
-    assert services.review_claim_next(reviewer=asa) == newest_first(isp_list)[50:]
-    assert services.review_claim_next(reviewer=asa2) == []
+    assert review_services.review_claim_next(reviewer=asa) == newest_first(isp_list)[50:]
+    assert review_services.review_claim_next(reviewer=asa2) == []
 
 
 def test_a_claim_skips_decided_and_held_rows_and_takes_expired_claims(asa, asa2, bulk_list):
     isp_list = bulk_list(6)
     newest = newest_first(isp_list)
-    services.decision_record(
+    review_services.decision_record(
         conviction=Conviction.objects.get(pk=newest[0]), reviewer=asa2, kind="confirm", version=0
     )
-    services.review_claim(conviction=Conviction.objects.get(pk=newest[1]), reviewer=asa2)
-    services.review_claim(conviction=Conviction.objects.get(pk=newest[2]), reviewer=asa2)
+    review_services.review_claim(conviction=Conviction.objects.get(pk=newest[1]), reviewer=asa2)
+    review_services.review_claim(conviction=Conviction.objects.get(pk=newest[2]), reviewer=asa2)
     Review.objects.filter(pk=newest[2]).update(
         claimed_at=timezone.now() - timedelta(hours=8, minutes=1)
     )
-    assert services.review_claim_next(reviewer=asa, count=2) == [newest[2], newest[3]]
+    assert review_services.review_claim_next(reviewer=asa, count=2) == [newest[2], newest[3]]
     assert holders()[newest[1]] == "asa2"
 
 
@@ -83,7 +83,7 @@ def test_when_two_attorneys_race_for_the_same_rows_the_loser_takes_others(
     whoever took them, and the claim tops up with the following rows."""
     isp_list = bulk_list(30)
     newest = newest_first(isp_list)
-    ensure = services._reviews_ensure
+    ensure = review_services._reviews_ensure
     raced = []
 
     def ensure_then_lose_the_race(ids):
@@ -92,8 +92,8 @@ def test_when_two_attorneys_race_for_the_same_rows_the_loser_takes_others(
             raced.extend(list(ids)[:3])
             Review.objects.filter(pk__in=raced).update(claimed_by=asa2, claimed_at=timezone.now())
 
-    monkeypatch.setattr(services, "_reviews_ensure", ensure_then_lose_the_race)
-    claimed = services.review_claim_next(reviewer=asa, count=10)
+    monkeypatch.setattr(review_services, "_reviews_ensure", ensure_then_lose_the_race)
+    claimed = review_services.review_claim_next(reviewer=asa, count=10)
     assert claimed == newest[3:13]
     assert {pk: holders()[pk] for pk in raced} == dict.fromkeys(raced, "asa2")
 
@@ -118,18 +118,18 @@ def test_nothing_left_to_take_says_so(client, asa, bulk_list):
 def test_claims_expire_after_the_configured_hours(asa, bulk_list, settings):
     settings.REVIEW_CLAIM_HOURS = 1
     isp_list = bulk_list(1)
-    services.review_claim_next(reviewer=asa)
-    assert selectors.held_count(reviewer=asa) == 1
+    review_services.review_claim_next(reviewer=asa)
+    assert queue_selectors.held_count(reviewer=asa) == 1
     Review.objects.update(claimed_at=timezone.now() - timedelta(minutes=61))
-    assert selectors.held_count(reviewer=asa) == 0
-    assert Conviction.objects.filter(selectors.claimable_q()).get().isp_list == isp_list
+    assert queue_selectors.held_count(reviewer=asa) == 0
+    assert Conviction.objects.filter(queue_selectors.claimable_q()).get().isp_list == isp_list
 
 
 def test_an_attorney_releases_selected_claims_or_all_of_them(client, asa, asa2, bulk_list):
     isp_list = bulk_list(30)
     newest = newest_first(isp_list)
-    services.review_claim_next(reviewer=asa, count=5)
-    services.review_claim_next(reviewer=asa2, count=5)
+    review_services.review_claim_next(reviewer=asa, count=5)
+    review_services.review_claim_next(reviewer=asa2, count=5)
     client.force_login(asa)
     response = client.post(
         "/review/release/", {"select": [f"{newest[0]}:1", f"{newest[5]}:1"], "next": "/review/"}
@@ -151,7 +151,7 @@ def test_a_supervisor_reassigns_a_claim_to_another_attorney(
 ):
     isp_list = bulk_list(3)
     newest = newest_first(isp_list)
-    services.review_claim_next(reviewer=asa, count=2)
+    review_services.review_claim_next(reviewer=asa, count=2)
     client.force_login(supervisor)
     response = client.post(
         "/review/reassign/",
@@ -171,25 +171,27 @@ def test_only_a_supervisor_reassigns_and_only_to_an_attorney(
 ):
     isp_list = bulk_list(1)
     (only,) = newest_first(isp_list)
-    services.review_claim_next(reviewer=asa)
+    review_services.review_claim_next(reviewer=asa)
     client.force_login(asa2)
     assert (
         client.post("/review/reassign/", {"select": [f"{only}:1"], "to": asa2.pk}).status_code
         == 403
     )
-    with pytest.raises(services.ReviewRefused):
-        services.review_reassign(conviction_ids=[only], to=asa2, by=asa)
+    with pytest.raises(review_services.ReviewRefused):
+        review_services.review_reassign(conviction_ids=[only], to=asa2, by=asa)
     client.force_login(supervisor)
     client.post("/review/reassign/", {"select": [f"{only}:1"], "to": clerk.pk})
     assert holders() == {only: "asa"}
-    with pytest.raises(services.ReviewRefused):
-        services.review_reassign(conviction_ids=[only], to=clerk, by=supervisor)
+    with pytest.raises(review_services.ReviewRefused):
+        review_services.review_reassign(conviction_ids=[only], to=clerk, by=supervisor)
 
 
 def test_a_decided_conviction_is_not_reassigned(asa, asa2, supervisor, worked):
     eligible = row(worked, 1)
-    services.decision_record(conviction=eligible, reviewer=asa, kind="confirm", version=0)
-    assert services.review_reassign(conviction_ids=[eligible.pk], to=asa2, by=supervisor) == 0
+    review_services.decision_record(conviction=eligible, reviewer=asa, kind="confirm", version=0)
+    assert (
+        review_services.review_reassign(conviction_ids=[eligible.pk], to=asa2, by=supervisor) == 0
+    )
     assert holders() == {}
 
 
@@ -213,7 +215,7 @@ def test_a_supervisor_sees_the_holder_and_can_reassign_from_the_page(
     client, asa, supervisor, worked
 ):
     eligible = row(worked, 1)
-    services.review_claim(conviction=eligible, reviewer=asa)
+    review_services.review_claim(conviction=eligible, reviewer=asa)
     client.force_login(supervisor)
     page = client.get(f"/review/{eligible.pk}/").content.decode()
     assert "asa</strong> holds this conviction" in page
@@ -239,7 +241,7 @@ def test_attorneys_taking_claims_at_the_same_moment_never_share_an_item(
             mine: list[int] = []
             for _ in range(rounds):
                 barrier.wait(timeout=30)
-                mine += services.review_claim_next(reviewer=attorney)
+                mine += review_services.review_claim_next(reviewer=attorney)
             taken[attorney.username] = mine
         except BaseException as error:  # reported in the main thread
             errors.append(error)

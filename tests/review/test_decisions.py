@@ -10,8 +10,8 @@ from django.utils import timezone
 from accounts.models import AuditEvent
 from eligibility.models import Conviction
 from review.models import Decision, Review
-from review.selectors import queue as selectors
-from review.services import reviews as services
+from review.selectors import queue as queue_selectors
+from review.services import reviews as review_services
 
 from .conftest import row, shown
 
@@ -148,7 +148,7 @@ def test_changing_a_decision_adds_a_record_and_keeps_the_first(client, asa, asa2
 
 
 def test_decisions_cannot_be_edited_or_deleted(asa, worked):
-    decision = services.decision_record(
+    decision = review_services.decision_record(
         conviction=row(worked, 1), reviewer=asa, kind="confirm", version=0
     )
     decision.note = "changed"
@@ -169,7 +169,7 @@ def test_a_form_submitted_against_a_stale_version_is_refused_with_a_message(
     client.force_login(asa)
     page = client.get(f"/review/{eligible.pk}/").content.decode()
     assert 'name="version" value="0"' in page
-    services.decision_record(conviction=eligible, reviewer=asa2, kind="confirm", version=0)
+    review_services.decision_record(conviction=eligible, reviewer=asa2, kind="confirm", version=0)
     response = decide(
         client,
         eligible,
@@ -186,7 +186,7 @@ def test_a_form_submitted_against_a_stale_version_is_refused_with_a_message(
 
 def test_an_attorney_cannot_decide_an_item_another_attorney_holds(client, asa, asa2, worked):
     eligible = row(worked, 1)
-    services.review_claim(conviction=eligible, reviewer=asa2)
+    review_services.review_claim(conviction=eligible, reviewer=asa2)
     client.force_login(asa)
     page = client.get(f"/review/{eligible.pk}/").content.decode()
     assert "asa2</strong> holds this conviction" in page
@@ -199,7 +199,7 @@ def test_an_attorney_cannot_decide_an_item_another_attorney_holds(client, asa, a
 
 def test_an_expired_claim_does_not_stop_another_attorney(client, asa, asa2, worked, settings):
     eligible = row(worked, 1)
-    services.review_claim(conviction=eligible, reviewer=asa2)
+    review_services.review_claim(conviction=eligible, reviewer=asa2)
     Review.objects.filter(pk=eligible.pk).update(claimed_at=timezone.now() - timedelta(hours=9))
     client.force_login(asa)
     decide(client, eligible, kind="confirm")
@@ -211,7 +211,7 @@ def test_a_decision_ends_the_claim_and_the_next_held_item_opens_by_htmx(client, 
     # disposed 1995-03-02, 2012-05-10 and 2011-02-02: the newest is held first
     oldest, newest, middle = row(worked, 1), row(worked, 2), row(worked, 4)
     for conviction in (oldest, newest, middle):
-        services.review_claim(conviction=conviction, reviewer=asa)
+        review_services.review_claim(conviction=conviction, reviewer=asa)
     response = decide(client, newest, htmx=True, kind="confirm")
     assert response.status_code == 200
     assert response["HX-Push-Url"] == f"/review/{middle.pk}/"
@@ -220,23 +220,23 @@ def test_a_decision_ends_the_claim_and_the_next_held_item_opens_by_htmx(client, 
     assert "Confirmed: " in page and "is Eligible" in page, "the message comes with the next item"
     review = Review.objects.get(pk=newest.pk)
     assert review.claimed_by is None and review.decision is not None
-    assert selectors.held_count(reviewer=asa) == 2
+    assert queue_selectors.held_count(reviewer=asa) == 2
 
 
 def test_after_the_last_held_item_the_attorney_goes_back_to_the_queue(client, asa, worked):
     client.force_login(asa)
     eligible = row(worked, 1)
-    services.review_claim(conviction=eligible, reviewer=asa)
+    review_services.review_claim(conviction=eligible, reviewer=asa)
     response = decide(client, eligible, htmx=True, kind="confirm")
     assert response["HX-Redirect"] == "/review/"
-    assert selectors.held_count(reviewer=asa) == 0
+    assert queue_selectors.held_count(reviewer=asa) == 0
 
 
 def test_without_htmx_a_decision_redirects_to_the_next_held_item(client, asa, worked):
     client.force_login(asa)
     newest, middle = row(worked, 2), row(worked, 4)
     for conviction in (middle, newest):
-        services.review_claim(conviction=conviction, reviewer=asa)
+        review_services.review_claim(conviction=conviction, reviewer=asa)
     response = decide(client, newest, kind="confirm")
     assert response["Location"] == f"/review/{middle.pk}/"
 
@@ -257,9 +257,13 @@ def test_a_decision_changed_by_a_later_evaluation_is_flagged_for_another_look(cl
 
 
 def test_the_eligible_decisions_are_what_a_batch_collects(asa, worked):
-    services.decision_record(conviction=row(worked, 1), reviewer=asa, kind="confirm", version=0)
-    services.decision_record(conviction=row(worked, 5), reviewer=asa, kind="confirm", version=0)
-    services.decision_record(
+    review_services.decision_record(
+        conviction=row(worked, 1), reviewer=asa, kind="confirm", version=0
+    )
+    review_services.decision_record(
+        conviction=row(worked, 5), reviewer=asa, kind="confirm", version=0
+    )
+    review_services.decision_record(
         conviction=row(worked, 6),
         reviewer=asa,
         kind="override",
@@ -267,7 +271,7 @@ def test_the_eligible_decisions_are_what_a_batch_collects(asa, worked):
         outcome="ELIGIBLE",
         reason="office_policy",
     )
-    services.decision_record(
+    review_services.decision_record(
         conviction=row(worked, 2),
         reviewer=asa,
         kind="override",
@@ -275,7 +279,7 @@ def test_the_eligible_decisions_are_what_a_batch_collects(asa, worked):
         outcome="NOT_ELIGIBLE",
         reason="duplicate",
     )
-    rows = selectors.convictions_decided_eligible().values_list("row_number", flat=True)
+    rows = queue_selectors.convictions_decided_eligible().values_list("row_number", flat=True)
     assert sorted(rows) == [1, 6]
 
 

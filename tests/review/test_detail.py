@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import AuditEvent
 from eligibility.rules import REASONS
-from review.services import reviews as services
+from review.services import reviews as review_services
 
 from .conftest import row
 
@@ -42,7 +42,7 @@ def test_the_page_shows_the_row_as_received_and_as_read(client, asa, worked):
 def test_the_page_links_the_persons_other_rows_with_their_decisions(client, asa, worked):
     violent = row(worked, 9)  # its case also holds a dismissed violent charge, row 10
     same_case = row(worked, 10)
-    services.decision_record(conviction=same_case, reviewer=asa, kind="confirm", version=0)
+    review_services.decision_record(conviction=same_case, reviewer=asa, kind="confirm", version=0)
     client.force_login(asa)
     page = client.get(f"/review/{violent.pk}/").content.decode()
     rows = page[page.index('id="person-rows"') :]
@@ -84,11 +84,11 @@ def test_the_detail_page_makes_the_same_number_of_queries_with_a_long_history(
 
     client.force_login(asa)
     few, many = row(worked, 1), row(worked, 2)
-    services.decision_record(conviction=few, reviewer=asa, kind="confirm", version=0)
+    review_services.decision_record(conviction=few, reviewer=asa, kind="confirm", version=0)
     for version in range(6):
         reviewer = asa if version % 2 else asa2
         kind = "confirm" if version % 2 else "override"
-        services.decision_record(
+        review_services.decision_record(
             conviction=many,
             reviewer=reviewer,
             kind=kind,

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from eligibility.models import Conviction
 from review.models import Review
-from review.services import reviews as services
+from review.services import reviews as review_services
 
 from .conftest import make_list, row, shown
 
@@ -104,12 +104,12 @@ def test_the_list_and_court_filters(client, asa, bulk_list):
 def test_the_review_state_filters(client, asa, asa2, bulk_list):
     isp_list = bulk_list(6)
     newest = newest_first(isp_list)
-    services.decision_record(
+    review_services.decision_record(
         conviction=Conviction.objects.get(pk=newest[0]), reviewer=asa2, kind="confirm", version=0
     )
-    services.review_claim(conviction=Conviction.objects.get(pk=newest[1]), reviewer=asa)
-    services.review_claim(conviction=Conviction.objects.get(pk=newest[2]), reviewer=asa2)
-    services.review_claim(conviction=Conviction.objects.get(pk=newest[3]), reviewer=asa)
+    review_services.review_claim(conviction=Conviction.objects.get(pk=newest[1]), reviewer=asa)
+    review_services.review_claim(conviction=Conviction.objects.get(pk=newest[2]), reviewer=asa2)
+    review_services.review_claim(conviction=Conviction.objects.get(pk=newest[3]), reviewer=asa)
     Review.objects.filter(pk=newest[3]).update(claimed_at=timezone.now() - timedelta(hours=9))
     client.force_login(asa)
     assert shown(client.get("/review/?state=decided")) == [newest[0]]
@@ -129,10 +129,10 @@ def test_the_queue_page_makes_the_same_number_of_queries_for_10_or_100_rows(
         ids = newest_first(isp_list)
         # every row with a claim or a decision, so that each joined table is read
         for pk in ids[: n // 2]:
-            services.decision_record(
+            review_services.decision_record(
                 conviction=Conviction.objects.get(pk=pk), reviewer=asa2, kind="confirm", version=0
             )
-        services.review_claim_next(
+        review_services.review_claim_next(
             reviewer=asa, count=n, within=Conviction.objects.filter(isp_list=isp_list)
         )
         with CaptureQueriesContext(connection) as captured:
@@ -207,8 +207,12 @@ def test_a_redirect_never_leaves_the_site(client, asa, worked):
 def test_the_decisions_page_shows_a_supervisor_everyones_and_an_attorney_their_own(
     client, asa, asa2, supervisor, worked
 ):
-    services.decision_record(conviction=row(worked, 1), reviewer=asa, kind="confirm", version=0)
-    services.decision_record(conviction=row(worked, 2), reviewer=asa2, kind="confirm", version=0)
+    review_services.decision_record(
+        conviction=row(worked, 1), reviewer=asa, kind="confirm", version=0
+    )
+    review_services.decision_record(
+        conviction=row(worked, 2), reviewer=asa2, kind="confirm", version=0
+    )
     client.force_login(asa)
     assert len(shown(client.get("/review/decisions/"))) == 1
     client.force_login(supervisor)

@@ -15,8 +15,8 @@ from eligibility.models import Conviction
 from eligibility.rules import REASONS
 from review.models import Decision, Review, SampleItem, ValidationSample
 from review.selectors import samples as sample_selectors
-from review.services import reviews as services
-from review.services import samples
+from review.services import reviews as review_services
+from review.services import samples as sample_services
 
 from .conftest import login, make_list
 
@@ -36,9 +36,9 @@ def blind_post(client, sample, item, outcome="eligible", note=""):
 
 def test_the_same_list_and_seed_draw_the_same_convictions_in_the_same_order(supervisor):
     isp_list = make_list(50)
-    first = samples.sample_draw(isp_list=isp_list, user=supervisor, size=10, seed=42)
-    again = samples.sample_draw(isp_list=isp_list, user=supervisor, size=10, seed=42)
-    other = samples.sample_draw(isp_list=isp_list, user=supervisor, size=10, seed=43)
+    first = sample_services.sample_draw(isp_list=isp_list, user=supervisor, size=10, seed=42)
+    again = sample_services.sample_draw(isp_list=isp_list, user=supervisor, size=10, seed=42)
+    other = sample_services.sample_draw(isp_list=isp_list, user=supervisor, size=10, seed=43)
 
     def drawn(sample):
         return list(sample.items.order_by("position").values_list("conviction_id", flat=True))
@@ -52,7 +52,7 @@ def test_the_same_list_and_seed_draw_the_same_convictions_in_the_same_order(supe
 def test_a_sample_larger_than_the_list_takes_every_evaluated_row_once(supervisor):
     isp_list = make_list(7)
     isp_list.convictions.filter(row_number=7).update(determination="")
-    sample = samples.sample_draw(isp_list=isp_list, user=supervisor, size=300, seed=1)
+    sample = sample_services.sample_draw(isp_list=isp_list, user=supervisor, size=300, seed=1)
     assert sample.items.count() == 6
     assert sample.size == 300
     assert not sample.items.filter(conviction__row_number=7).exists()
@@ -60,7 +60,7 @@ def test_a_sample_larger_than_the_list_takes_every_evaluated_row_once(supervisor
 
 def test_the_draw_captures_the_machines_view_at_that_moment(supervisor):
     isp_list = make_list(3, determination="NOT_ELIGIBLE", reasons=["OVER_PROGRAM_AMOUNT"])
-    sample = samples.sample_draw(isp_list=isp_list, user=supervisor, size=3, seed=1)
+    sample = sample_services.sample_draw(isp_list=isp_list, user=supervisor, size=3, seed=1)
     isp_list.convictions.update(determination="ELIGIBLE", reasons=[])
     item = sample.items.first()
     assert (item.machine_determination, item.machine_reasons) == (
@@ -71,12 +71,12 @@ def test_the_draw_captures_the_machines_view_at_that_moment(supervisor):
 
 def test_a_list_that_is_not_ready_or_a_silly_size_is_refused(supervisor):
     isp_list = make_list(3)
-    with pytest.raises(samples.SampleRefused, match="between 1 and"):
-        samples.sample_draw(isp_list=isp_list, user=supervisor, size=0)
+    with pytest.raises(sample_services.SampleRefused, match="between 1 and"):
+        sample_services.sample_draw(isp_list=isp_list, user=supervisor, size=0)
     isp_list.status = "evaluating"
     isp_list.save()
-    with pytest.raises(samples.SampleRefused, match="read and evaluated"):
-        samples.sample_draw(isp_list=isp_list, user=supervisor, size=3)
+    with pytest.raises(sample_services.SampleRefused, match="read and evaluated"):
+        sample_services.sample_draw(isp_list=isp_list, user=supervisor, size=3)
     assert not ValidationSample.objects.exists()
 
 
@@ -96,7 +96,7 @@ def test_a_supervisor_draws_a_sample_from_the_page_and_it_is_audited(client, sup
 
 def test_an_asa_may_review_blind_but_neither_draw_nor_read_the_report(client, asa, supervisor):
     isp_list = make_list(5)
-    sample = samples.sample_draw(isp_list=isp_list, user=supervisor, size=5, seed=1)
+    sample = sample_services.sample_draw(isp_list=isp_list, user=supervisor, size=5, seed=1)
     login(client, asa)
     assert client.post("/review/samples/", {"isp_list": isp_list.pk, "size": 5}).status_code == 403
     assert client.get(f"/review/samples/{sample.pk}/").status_code == 403
@@ -106,7 +106,7 @@ def test_an_asa_may_review_blind_but_neither_draw_nor_read_the_report(client, as
 
 
 def test_a_clerk_may_not_review_blind(client, clerk, supervisor):
-    sample = samples.sample_draw(isp_list=make_list(2), user=supervisor, size=2, seed=1)
+    sample = sample_services.sample_draw(isp_list=make_list(2), user=supervisor, size=2, seed=1)
     login(client, clerk)
     assert client.get(f"/review/samples/{sample.pk}/blind/").status_code == 403
     item = sample.items.first()
@@ -138,7 +138,7 @@ def assert_blind(content: str, conviction: Conviction) -> None:
 def test_the_blind_page_holds_the_record_but_no_determination_or_reason_of_the_machine(
     client, worked, supervisor, asa
 ):
-    sample = samples.sample_draw(isp_list=worked, user=supervisor, size=15, seed=3)
+    sample = sample_services.sample_draw(isp_list=worked, user=supervisor, size=15, seed=3)
     assert sample.items.count() == 15
     login(client, asa)
     seen = set()
@@ -167,7 +167,7 @@ def test_the_blind_page_holds_the_record_but_no_determination_or_reason_of_the_m
 
 def test_a_blind_outcome_is_recorded_once_and_decides_nothing(client, asa, asa2, supervisor):
     isp_list = make_list(3)
-    sample = samples.sample_draw(isp_list=isp_list, user=supervisor, size=3, seed=1)
+    sample = sample_services.sample_draw(isp_list=isp_list, user=supervisor, size=3, seed=1)
     item = sample.items.order_by("position").first()
     login(client, asa)
     blind_post(client, sample, item, outcome="not_eligible", note="  sentence not complete ")
@@ -195,28 +195,28 @@ def test_a_blind_outcome_is_recorded_once_and_decides_nothing(client, asa, asa2,
 
 
 def test_an_outcome_that_is_not_one_of_the_two_is_refused(client, asa, supervisor):
-    sample = samples.sample_draw(isp_list=make_list(2), user=supervisor, size=2, seed=1)
+    sample = sample_services.sample_draw(isp_list=make_list(2), user=supervisor, size=2, seed=1)
     item = sample.items.first()
     login(client, asa)
     response = blind_post(client, sample, item, outcome="NEEDS_REVIEW")
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.outcome == ""
-    with pytest.raises(samples.SampleRefused):
-        samples.blind_decision_record(item=item, reviewer=asa, outcome="NEEDS_REVIEW")
+    with pytest.raises(sample_services.SampleRefused):
+        sample_services.blind_decision_record(item=item, reviewer=asa, outcome="NEEDS_REVIEW")
 
 
 def test_an_attorney_who_decided_a_conviction_is_not_given_it_blind(client, asa, asa2, supervisor):
     isp_list = make_list(2)
-    sample = samples.sample_draw(isp_list=isp_list, user=supervisor, size=2, seed=1)
+    sample = sample_services.sample_draw(isp_list=isp_list, user=supervisor, size=2, seed=1)
     first, second = sample.items.order_by("position")
-    services.decision_record(
+    review_services.decision_record(
         conviction=first.conviction, reviewer=asa, kind="confirm", version=0, outcome="ELIGIBLE"
     )
     login(client, asa)
     assert client.get(f"/review/samples/{sample.pk}/blind/").context["item"] == second
-    with pytest.raises(samples.SampleRefused, match="would not be blind"):
-        samples.blind_decision_record(item=first, reviewer=asa, outcome="ELIGIBLE")
+    with pytest.raises(sample_services.SampleRefused, match="would not be blind"):
+        sample_services.blind_decision_record(item=first, reviewer=asa, outcome="ELIGIBLE")
     blind_post(client, sample, second)
     page = client.get(f"/review/samples/{sample.pk}/blind/")
     assert page.context["item"] is None
@@ -251,10 +251,10 @@ def constructed(supervisor, asa):
             conviction.determination, conviction.reasons = machine, reasons
             conviction.save(update_fields=["determination", "reasons"])
             outcome_of[conviction.pk] = blind
-    sample = samples.sample_draw(isp_list=isp_list, user=supervisor, size=20, seed=99)
+    sample = sample_services.sample_draw(isp_list=isp_list, user=supervisor, size=20, seed=99)
     for item in sample.items.all():
         if outcome_of[item.conviction_id]:
-            samples.blind_decision_record(
+            sample_services.blind_decision_record(
                 item=item, reviewer=asa, outcome=outcome_of[item.conviction_id]
             )
     return sample
@@ -311,7 +311,7 @@ def test_the_report_page_shows_the_rate_the_interval_the_matrix_and_each_disagre
 
 
 def test_a_report_with_nothing_reviewed_says_so(client, supervisor):
-    sample = samples.sample_draw(isp_list=make_list(3), user=supervisor, size=3, seed=1)
+    sample = sample_services.sample_draw(isp_list=make_list(3), user=supervisor, size=3, seed=1)
     login(client, supervisor)
     content = client.get(f"/review/samples/{sample.pk}/").content.decode()
     assert "No conviction the machine decided has been reviewed blind yet" in content
