@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.access import perm
 from accounts.audit import audit_record
 from eligibility.models import Conviction
-from review.models import Batch, BatchEvent, BatchItem
+from review.models import Batch, BatchEvent, BatchItem, Decision, Outcome
 from review.selectors.batches import batchable_convictions, four_eyes, reviewed_by
 
 State = Batch.State
@@ -199,3 +199,37 @@ def batch_lock_for_decision(conviction_id: int) -> Batch | None:
         .select_for_update(of=("self",))
         .first()
     )
+
+
+def batch_item_follow_decision(*, batch: Batch, decision: Decision, user: Any) -> None:
+    """A new decision on a conviction in an open batch: its item follows it, and the batch's
+    history says so. Still ELIGIBLE, the item stays, pointing at the new decision; NOT_ELIGIBLE,
+    the item leaves the batch.
+
+    Called inside the decision's transaction, after ``batch_lock_for_decision`` returned this
+    batch: the batch row is locked, so its state cannot change meanwhile."""
+    if batch.is_locked:
+        raise BatchRefused(
+            f"A batch that is {batch.get_state_display().lower()} cannot change: a supervisor "
+            "must send it back first."
+        )
+    with transaction.atomic():
+        items = BatchItem.objects.filter(batch=batch, conviction_id=decision.conviction_id)
+        outcome = decision.get_outcome_display().lower()
+        if decision.outcome == Outcome.ELIGIBLE:
+            changed = items.update(decision=decision)
+            action = "redecide"
+            comment = f"Conviction {decision.conviction_id} decided again ({outcome}): it stays."
+        else:
+            changed, _ = items.delete()
+            action = "remove"
+            comment = f"Conviction {decision.conviction_id} decided {outcome}: taken out."
+        if changed:
+            BatchEvent.objects.create(
+                batch=batch,
+                actor=user,
+                action=action,
+                from_state=batch.state,
+                to_state=batch.state,
+                comment=comment,
+            )

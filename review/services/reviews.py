@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.access import perm
 from accounts.audit import audit_record
 from eligibility.models import Conviction, Determination
-from review.models import BatchItem, Decision, Outcome, OverrideReason, Review
+from review.models import Decision, Outcome, OverrideReason, Review
 from review.selectors import queue as queue_selectors
 from review.services import batches as batch_services
 
@@ -287,12 +287,9 @@ def decision_record(
         )
         if updated != 1:
             raise StaleReview("This conviction changed while you decided it: nothing was saved.")
-        # In an open (unlocked) batch the item follows the decision: out if no longer eligible.
-        items = BatchItem.objects.filter(conviction=conviction)
-        if chosen == Outcome.ELIGIBLE:
-            items.update(decision=decision)
-        else:
-            items.delete()
+        if batch is not None:
+            # In an open (unlocked) batch the item follows the decision: out if no longer eligible.
+            batch_services.batch_item_follow_decision(batch=batch, decision=decision, user=reviewer)
         audit_record(
             action="decision.record", actor=reviewer, obj=conviction, detail=_audit(decision)
         )

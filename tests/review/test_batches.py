@@ -173,6 +173,46 @@ def test_an_approved_batch_is_locked_until_a_supervisor_sends_it_back(decided, a
     decide(conviction, asa, outcome="NOT_ELIGIBLE")
     assert not BatchItem.objects.filter(conviction=conviction).exists(), "pulled out"
     assert Decision.objects.filter(conviction=conviction).count() == 2
+    assert batch.events.filter(action="remove", actor=asa, to_state=State.RETURNED).exists()
+
+
+def test_a_new_decision_in_an_open_batch_moves_its_item_and_the_batch_history_says_so(
+    client, decided, asa, supervisor2
+):
+    batch = batch_services.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
+    batch_services.batch_transition(batch=batch, action="submit", user=asa)
+    kept, dropped = [item.conviction for item in batch_selectors.batch_items(batch)[:2]]
+    again = decide(kept, supervisor2)
+    assert BatchItem.objects.get(conviction=kept).decision == again, "stays, on the new decision"
+    decide(dropped, supervisor2, outcome="NOT_ELIGIBLE")
+    assert not BatchItem.objects.filter(conviction=dropped).exists(), "taken out"
+    assert batch.items.count() == 9
+    events = batch.events.order_by("at", "id")
+    assert list(events.values_list("action", "actor__username", "from_state", "to_state")) == [
+        ("create", "asa", "", State.DRAFT),
+        ("submit", "asa", State.DRAFT, State.SUBMITTED),
+        ("redecide", "supervisor2", State.SUBMITTED, State.SUBMITTED),
+        ("remove", "supervisor2", State.SUBMITTED, State.SUBMITTED),
+    ]
+    client.force_login(supervisor2)
+    history = client.get(f"/batches/{batch.pk}/").content.decode()
+    assert f"supervisor2: redecide: “Conviction {kept.pk} decided again (eligible): it stays.”" in (
+        history
+    )
+    assert f"supervisor2: remove: “Conviction {dropped.pk} decided not eligible: taken out.”" in (
+        history
+    )
+    assert "(submitted → submitted)" not in history, "no state change is shown for an item"
+    assert "(draft → submitted)" in history
+
+
+def test_a_decision_on_a_conviction_in_no_batch_writes_no_batch_history(decided, asa):
+    batch = batch_services.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa, limit=4)
+    outside = decided.convictions.get(row_number=1)
+    assert not BatchItem.objects.filter(conviction=outside).exists()
+    decide(outside, asa, outcome="NOT_ELIGIBLE")
+    assert list(batch.events.values_list("action", flat=True)) == ["create"]
+    assert batch.items.count() == 4
 
 
 def test_the_batch_pages_let_an_asa_gather_and_submit_and_a_supervisor_approve(
