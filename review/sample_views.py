@@ -15,7 +15,7 @@ from accounts.audit import audit_record
 from core.spreadsheets import xlsx_response
 from eligibility.rules import REASONS
 from review.forms import BLIND_CHOICES, BLIND_OUTCOME, BlindDecisionForm, SampleDrawForm
-from review.models import SampleItem, ValidationSample
+from review.models import ValidationSample
 from review.selectors import queue as queue_selectors
 from review.selectors import samples as sample_selectors
 from review.services import samples as sample_services
@@ -50,7 +50,9 @@ def sample_blind(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = BlindDecisionForm(request.POST)
         if form.is_valid():
-            item = get_object_or_404(SampleItem, sample=sample, pk=form.cleaned_data["item"])
+            item = get_object_or_404(
+                sample_selectors.sample_items(sample), pk=form.cleaned_data["item"]
+            )
             try:
                 sample_services.blind_decision_record(
                     item=item,
@@ -69,7 +71,7 @@ def sample_blind(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, object] = {
         "sample": sample,
         "item": item,
-        "pending": sample.items.filter(outcome="").count(),
+        "pending": sample_selectors.pending_count(sample),
     }
     if item is not None:
         conviction = item.conviction
@@ -89,9 +91,7 @@ def sample_blind(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("approve_batches")
 def sample_report(request: HttpRequest, pk: int) -> HttpResponse:
-    sample = get_object_or_404(
-        ValidationSample.objects.select_related("isp_list", "drawn_by"), pk=pk
-    )
+    sample = get_object_or_404(sample_selectors.samples(), pk=pk)
     report = sample_selectors.sample_report(sample)
     disagreements = [
         (item, [(code, REASONS.get(code)) for code in item.machine_reasons])

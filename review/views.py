@@ -80,7 +80,9 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def claim_next(request: HttpRequest) -> HttpResponse:
     """Take the next claimable convictions, within the queue's filters (its query string)."""
-    within = QueueFilter(request.GET or None, queryset=Conviction.objects.all(), request=request)
+    within = QueueFilter(
+        request.GET or None, queryset=queue_selectors.claim_scope(), request=request
+    )
     claimed = review_services.review_claim_next(reviewer=request.user, within=within.qs)
     if not claimed:
         messages.info(request, "Nothing is left to take under these filters.")
@@ -348,7 +350,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "batch": batch,
         "items": batch_selectors.batch_items(batch),
-        "events": batch.events.select_related("actor"),
+        "events": batch_selectors.batch_events(batch),
         "actions": actions,
         "four_eyes_blocked": batch.mine_reviewed and batch_selectors.four_eyes(),
     }

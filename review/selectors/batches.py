@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from eligibility.models import Conviction
-from review.models import Batch, BatchItem, Decision
+from review.models import Batch, BatchEvent, BatchItem, Decision
 from review.selectors.queue import convictions_decided_eligible
 
 
@@ -50,3 +50,8 @@ def batch_items(batch: Batch) -> QuerySet[BatchItem]:
     return batch.items.select_related("conviction", "decision__reviewer").order_by(
         "-conviction__disposition_on", "conviction_id"
     )
+
+
+def batch_events(batch: Batch) -> QuerySet[BatchEvent]:
+    """The batch's history, oldest first, with who did each thing."""
+    return batch.events.select_related("actor")

@@ -174,6 +174,12 @@ def queue_convictions() -> QuerySet[Conviction]:
     )
 
 
+def claim_scope() -> QuerySet[Conviction]:
+    """Every conviction: the rows the queue's filters narrow before a claim (the claim itself
+    keeps the evaluated, claimable ones among them)."""
+    return Conviction.objects.all()
+
+
 def held_count(*, reviewer: Any) -> int:
     return Review.objects.filter(
         claimed_by=reviewer, claimed_at__gte=claim_cutoff(), decision__isnull=True

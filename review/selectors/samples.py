@@ -46,8 +46,23 @@ def next_blind_item(*, sample: ValidationSample, reviewer: Any) -> SampleItem | 
     )
 
 
+def sample_items(sample: ValidationSample) -> QuerySet[SampleItem]:
+    """The sample's items (an item posted back by the blind page is looked up among them)."""
+    return SampleItem.objects.filter(sample=sample)
+
+
+def pending_count(sample: ValidationSample) -> int:
+    """How many of the sample's items wait for a blind outcome."""
+    return sample.items.filter(outcome="").count()
+
+
+def samples() -> QuerySet[ValidationSample]:
+    """Samples with their list and who drew them."""
+    return ValidationSample.objects.select_related("isp_list", "drawn_by")
+
+
 def samples_with_counts() -> QuerySet[ValidationSample]:
-    return ValidationSample.objects.select_related("isp_list", "drawn_by").annotate(
+    return samples().annotate(
         drawn=Count("items"),
         pending=Count("items", filter=Q(items__outcome="")),
         reviewed=Count("items", filter=~Q(items__outcome="")),

@@ -62,7 +62,7 @@ def review_claim_next(
     given rows, e.g. the queue's filters). Returns the ids claimed; safe when attorneys race:
     on PostgreSQL rows another claim is taking are skipped (``FOR UPDATE SKIP LOCKED``), and the
     compare-and-set UPDATE keeps any row that was taken meanwhile from being taken twice."""
-    rows = Conviction.objects.all() if within is None else within
+    rows = queue_selectors.claim_scope() if within is None else within
     claimed: list[int] = []
     for _attempt in range(CLAIM_ATTEMPTS):
         wanted = count - len(claimed)
