@@ -1,5 +1,7 @@
-"""The writes of batches: gathering convictions decided ELIGIBLE by court location, and the
-approval state machine with the four-eyes rule (design.md "Roles")."""
+"""The writes of batches: gathering convictions decided ELIGIBLE by court location, taking them
+out, the approval state machine with the four-eyes rule (design.md "Roles"), and what a decision
+does to a batch (the lock it takes, its item following it). Every write of a ``BatchItem`` is
+here."""
 
 from __future__ import annotations
 
