@@ -31,16 +31,9 @@ import billiard
 from django.conf import settings
 from pypdf import PdfWriter
 
-from filings.documents import (
-    Notice,
-    PacketRequest,
-    Press,
-    exhibit_xlsx,
-    mailing_list_csv,
-    motion_pdf,
-    notices_pdf,
-    order_pdfs,
-)
+from filings.documents.data import Notice, PacketRequest
+from filings.documents.exhibit import exhibit_xlsx, mailing_list_csv
+from filings.documents.pdfs import Press, motion_pdf, notices_pdf, order_pdfs
 
 MOTION = "motion.pdf"
 EXHIBIT = "exhibit-a.xlsx"
