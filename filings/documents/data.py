@@ -16,8 +16,6 @@ from eligibility.rules.engine import collapse
 if TYPE_CHECKING:
     from eligibility.models import Conviction
 
-# Defaults of the office settings (the lead adds them to config/settings.py; until then these).
-
 
 class PacketError(ValueError):
     """The convictions cannot make a packet as given (the message says which and why)."""

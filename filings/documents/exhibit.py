@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import zipfile
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
@@ -18,6 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from core.spreadsheets import safe_cell
 from filings.documents.data import Notice, PacketRequest
+from filings.zipdates import zip_redated
 
 MAILING_HEADER = (
     "notice",
@@ -118,27 +116,4 @@ def exhibit_xlsx(request: PacketRequest) -> bytes:
         sheet.append([_exhibit_cell(cell) for cell in row])
     saved = io.BytesIO()
     workbook.save(saved)
-    return _dated_zip(saved.getvalue(), request.generated_on)
-
-
-_CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
-
-
-def _dated_zip(data: bytes, day: date) -> bytes:
-    """The workbook with its parts and its document properties dated ``day``: openpyxl stamps
-    both with the time of saving."""
-    stamp = (day.year, day.month, day.day, 0, 0, 0)
-    when = f"{day.isoformat()}T00:00:00Z".encode()
-    result = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(result, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            member = source.read(info)
-            if info.filename == "docProps/core.xml":
-                member = _CORE_DATES.sub(rb"\g<1>" + when + rb"\g<2>", member)
-            target.writestr(
-                zipfile.ZipInfo(info.filename, date_time=stamp), member, zipfile.ZIP_DEFLATED
-            )
-    return result.getvalue()
+    return zip_redated(saved.getvalue(), request.generated_on)
