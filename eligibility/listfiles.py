@@ -11,7 +11,7 @@
 ``check_list(path)`` is what an upload gets before the list is stored (the web process): the same
 whole-file checks, made without reading the rows, and a refusal of a header with no row under it.
 It never opens a workbook with a spreadsheet library; the worker's ``open_list`` does, once it has
-measured what the worksheet's cells span (``eligibility.xlsxparts``): a library holds that whole
+measured what the worksheet's cells span (``core.xlsxparts``): a library holds that whole
 rectangle in memory, and one cell at XFD1048576 is enough to abort the process.
 
 CSV files are streamed with constant memory per row. Workbooks are read with python-calamine,
@@ -38,7 +38,7 @@ from typing import IO, Any, Literal, NamedTuple
 
 from python_calamine import CalamineWorkbook
 
-from eligibility import xlsxparts
+from core import xlsxparts
 from eligibility.rules.dates import read_date
 from eligibility.rules.records import Record
 
