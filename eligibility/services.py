@@ -38,6 +38,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from accounts.audit import audit_record
+from core.uploads import size_problem
 from eligibility import selectors
 from eligibility.listfiles import (
     EXTRA_FIELDS,
@@ -95,12 +96,12 @@ def list_receive(
     confirm_reimport: bool = False,
 ) -> IspList:
     """Check an uploaded list and store it; raise ``ListRefused`` (nothing stored) if refused."""
-    limit = settings.LIST_UPLOAD_MAX_BYTES
-    if upload.size is not None and upload.size > limit:
-        raise ListRefused(
-            f"The file is {upload.size / 1_000_000:,.1f} MB, over the upload limit of "
-            f"{limit / 1_000_000:,.0f} MB. Split the list, or ask an administrator."
-        )
+    if problem := size_problem(
+        upload.size,
+        limit=settings.LIST_UPLOAD_MAX_BYTES,
+        advice="Split the list, or ask an administrator",
+    ):
+        raise ListRefused(problem)
     with tempfile.TemporaryDirectory(prefix="isp-upload-") as tmp:
         path = Path(tmp) / "upload"
         with open(path, "wb") as out:
@@ -127,11 +128,8 @@ def list_store_file(
     """Check a list file on disk and store a copy with a new ``IspList`` (the upload form and
     ``import_list`` both come here). Raises ``ListRefused``; nothing is stored then."""
     size = path.stat().st_size
-    if size > settings.LIST_UPLOAD_MAX_BYTES:
-        raise ListRefused(
-            f"The file is {size / 1_000_000:,.1f} MB, over the upload limit of "
-            f"{settings.LIST_UPLOAD_MAX_BYTES / 1_000_000:,.0f} MB."
-        )
+    if problem := size_problem(size, limit=settings.LIST_UPLOAD_MAX_BYTES):
+        raise ListRefused(problem)
     kind = check_list(
         path,
         max_expanded_bytes=settings.LIST_MAX_EXPANDED_BYTES,
