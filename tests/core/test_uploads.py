@@ -1,14 +1,19 @@
-"""The checks every uploaded spreadsheet gets (core/uploads.py)."""
+"""The checks every uploaded spreadsheet gets (core/uploads.py), and the two readers that use
+them: an ISP list and Exhibit A sent back with the court's rulings refuse a bad file alike."""
 
 from __future__ import annotations
 
 import io
 import zipfile
+from datetime import date
+from pathlib import Path
 
 import openpyxl
 import pytest
 
 from core import uploads
+from eligibility.listfiles import ListRefused, open_list
+from filings.exhibit_outcomes import ExhibitLine, ExhibitRefused, read_rulings
 
 EXPECTED = uploads.Expected(what="a thing", save_as="Save it right", too_large="Make it smaller")
 
@@ -133,3 +138,30 @@ def test_text_that_is_utf_8_is_read_once_and_its_nul_characters_reported() -> No
     assert uploads.text_check(io.BytesIO(clean), clean, EXPECTED) is False
     with_nul = clean + b"x\x00y\r\n"
     assert uploads.text_check(io.BytesIO(with_nul), with_nul, EXPECTED) is True
+
+
+SHARED = ("empty", "an old .xls", "UTF-16", "a damaged zip", "a zip of something else", "an .xlsb")
+
+
+@pytest.mark.parametrize("case", SHARED)
+def test_a_list_and_an_exhibit_are_refused_alike(tmp_path: Path, case: str) -> None:
+    """One check for both uploads: the same problem, the same sentence (each with its own advice
+    on how to save the file)."""
+    content, message = HOSTILE[case]
+    shared = message.replace(" Save it right, without a password, and upload it again.", "")
+    shared = shared.replace(" Save it right.", "")
+    path = tmp_path / "upload"
+    path.write_bytes(content)
+    with pytest.raises(ListRefused) as as_list:
+        open_list(path)
+    with pytest.raises(ExhibitRefused) as as_exhibit:
+        read_rulings(
+            io.BytesIO(content),
+            lines=[ExhibitLine(1, 1, "10-CR-1")],
+            order_date=None,
+            filed_on=None,
+            today=date(2026, 11, 25),
+        )
+    assert as_list.value.message.startswith(shared)
+    (problem,) = as_exhibit.value.problems
+    assert problem.startswith(shared)
