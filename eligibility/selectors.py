@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -52,6 +53,29 @@ def list_last_stored_row(*, isp_list: IspList) -> int:
 
 def list_index() -> QuerySet[IspList]:
     return IspList.objects.select_related("uploaded_by", "policy")
+
+
+def list_result_rows(*, isp_list: IspList) -> Iterator[tuple[Any, ...]]:
+    """Every row of a list with its result, in the list's order, for the results export."""
+    return (
+        Conviction.objects.filter(isp_list=isp_list)
+        .order_by("row_number")
+        .values_list(
+            "row_number",
+            "determination",
+            "reasons",
+            "last_name",
+            "first_name",
+            "date_of_birth",
+            "court_case_number",
+            "statute",
+            "offense_class",
+            "disposition",
+            "disposition_date",
+            "court_location",
+        )
+        .iterator(chunk_size=5000)
+    )
 
 
 def list_determination_counts(*, isp_list: IspList) -> dict[str, int]:
