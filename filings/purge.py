@@ -7,7 +7,8 @@ must not live on in our database).
   random token, so reports still count people once):
   its counts, reason codes, determination, dates (but the date of birth), statute, class,
   court location, sex and race (for the equity report, aggregated only). Its name, date of birth,
-  SID, DCN, case number, address, the raw cells and attorneys' free-text notes are erased.
+  SID, DCN, case number, address, the raw cells and attorneys' free-text notes are erased
+  (``eligibility.services.convictions_erase``, ``review.services.decisions_erase_notes``).
 * A packet's zip (motion, orders, Exhibit A, notices, mailing list: names everywhere) never
   keeps a purged person: it is rendered again from the convictions left (each on the line
   number it was filed with), or deleted once every conviction in it is purged
@@ -15,9 +16,10 @@ must not live on in our database).
   manifest, counts, dates and lines.
 * An uploaded list file is deleted ``SOURCE_RETENTION_DAYS`` after its import (its rows are in
   the database, and the file holds everyone on the list), and at once when it holds a purged
-  conviction.
+  conviction (``eligibility.services.list_file_delete``).
 
-Every purge writes an audit record (counts and ids, never the erased data).
+This module only orchestrates: it finds what is due, has each app erase its own data through its
+own service, and writes an audit record of every purge (counts and ids, never the erased data).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
@@ -37,7 +39,7 @@ from eligibility import services as eligibility_services
 from eligibility.models import Conviction, IspList
 from filings.models import CourtOutcome, Packet
 from filings.services import packet_purge
-from review.models import Decision
+from review import services as review_services
 
 
 @dataclass
@@ -95,9 +97,7 @@ def purge_expunged(*, now: datetime | None = None, actor: Any = None) -> PurgeRe
             eligibility_services.convictions_erase(ids=ids, now=now)
             # Free text an attorney wrote may name the person. Decisions are append-only for
             # the application; erasing personal data is the one exception, and it is audited.
-            models.QuerySet(model=Decision).filter(conviction_id__in=ids).exclude(note="").update(
-                note=""
-            )
+            review_services.decisions_erase_notes(conviction_ids=ids)
             report.convictions, report.copies = due_ids, copies
             audit_record(
                 action="purge.convictions",
