@@ -14,6 +14,9 @@ It never opens a workbook with a spreadsheet library; the worker's ``open_list``
 measured what the worksheet's cells span (``core.xlsxparts``): a library holds that whole
 rectangle in memory, and one cell at XFD1048576 is enough to abort the process.
 
+The checks every upload gets (the content sniffed, UTF-8 text, a workbook's archive and the zip
+bomb) are ``core.uploads``'s, shared with Exhibit A's upload; the list's own are here.
+
 CSV files are streamed with constant memory per row. Workbooks are read with python-calamine,
 which holds the first worksheet in its own compact form while rows are turned into Python one at a
 time. Dates are not read here beyond real Excel date cells: the engine reads date text with
@@ -39,8 +42,6 @@ from python_calamine import CalamineWorkbook
 from core import uploads, xlsxparts
 from eligibility.rules.dates import read_date
 from eligibility.rules.records import Record
-
-ListKind = uploads.Kind
 
 # field -> accepted headers, the first being the canonical one (spec "Columns"). The order is the
 # order of the spec's example header, which is also the order the synthetic lists are written in.
@@ -200,11 +201,11 @@ class ListFile:
 
     def __init__(
         self,
-        kind: ListKind,
+        kind: uploads.Kind,
         rows: Iterator[list[str]],
         closers: Iterable[Any],
     ) -> None:
-        self.kind: ListKind = kind
+        self.kind: uploads.Kind = kind
         self.blank_rows = 0
         self.rows_read = 0
         self._rows = rows
@@ -401,7 +402,7 @@ def check_list(
     *,
     max_expanded_bytes: int | None = DEFAULT_MAX_EXPANDED_BYTES,
     max_cells: int = DEFAULT_MAX_CELLS,
-) -> ListKind:
+) -> uploads.Kind:
     """The checks an upload gets before it is stored, made without reading its rows; returns the
     file's kind. Refuses with ``ListRefused`` what ``open_list`` refuses before a row is read (for
     a workbook: its archive, the size its first sheet declares, its header), and a header with no
@@ -445,7 +446,7 @@ class _Unjudged(Exception):
     """The rows looked at do not say: reading them all will."""
 
 
-def _sniff(path: Path) -> tuple[ListKind, bytes]:
+def _sniff(path: Path) -> tuple[uploads.Kind, bytes]:
     """The kind of list the content is, with its first bytes; refuses what is neither."""
     with open(path, "rb") as handle, _refused_as_list():
         return uploads.sniff(handle, _LIST)
