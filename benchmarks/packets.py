@@ -27,7 +27,7 @@ AS_OF = date(2026, 11, 25)
 LOCATION = "MUNICIPAL DISTRICT 1"
 
 if TYPE_CHECKING:
-    from filings.documents import PacketConviction
+    from filings.documents.data import PacketConviction
 
 
 def _peak_rss_mb() -> float:
@@ -48,7 +48,7 @@ def synthetic_convictions(count: int, seed: int) -> list[PacketConviction]:
     from demo.synthetic import generate_rows
     from eligibility.listfiles import CANONICAL_HEADERS
     from eligibility.rules import Policy, Record, evaluate
-    from filings.documents import PacketConviction
+    from filings.documents.data import PacketConviction
 
     def rows(n: int) -> Iterator[tuple[Record, dict[str, str]]]:
         record_fields = set(Record.__dataclass_fields__)
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> None:
     django.setup()
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
-    from filings.documents import PacketRequest
+    from filings.documents.data import PacketRequest
     from filings.packets import build_packet, packet_processes
 
     convictions = synthetic_convictions(args.convictions, args.seed)

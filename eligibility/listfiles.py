@@ -11,8 +11,11 @@
 ``check_list(path)`` is what an upload gets before the list is stored (the web process): the same
 whole-file checks, made without reading the rows, and a refusal of a header with no row under it.
 It never opens a workbook with a spreadsheet library; the worker's ``open_list`` does, once it has
-measured what the worksheet's cells span (``eligibility.xlsxparts``): a library holds that whole
+measured what the worksheet's cells span (``core.xlsxparts``): a library holds that whole
 rectangle in memory, and one cell at XFD1048576 is enough to abort the process.
+
+The checks every upload gets (the content sniffed, UTF-8 text, a workbook's archive and the zip
+bomb) are ``core.uploads``'s, shared with Exhibit A's upload; the list's own are here.
 
 CSV files are streamed with constant memory per row. Workbooks are read with python-calamine,
 which holds the first worksheet in its own compact form while rows are turned into Python one at a
@@ -22,27 +25,23 @@ time. Dates are not read here beyond real Excel date cells: the engine reads dat
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import csv
 import hashlib
 import zipfile
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields
 from datetime import date, datetime, time, timedelta
 from operator import itemgetter
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Literal, NamedTuple
+from typing import IO, Any, NamedTuple
 
 from python_calamine import CalamineWorkbook
 
-from eligibility import xlsxparts
+from core import uploads, xlsxparts
 from eligibility.rules.dates import read_date
 from eligibility.rules.records import Record
-
-ListKind = Literal["csv", "xlsx"]
 
 # field -> accepted headers, the first being the canonical one (spec "Columns"). The order is the
 # order of the spec's example header, which is also the order the synthetic lists are written in.
@@ -116,7 +115,6 @@ DEFAULT_MAX_EXPANDED_BYTES = 2 * 1024**3
 DEFAULT_MAX_CELLS = 50_000_000
 
 _CHUNK = 1024 * 1024
-_SNIFF_BYTES = 64 * 1024
 # An upload is judged on its beginning: at most this much of a workbook's sheet XML (and of its
 # shared strings), and this many rows under the header, to find the header and a row of data.
 _HEAD_BYTES = 8 * 1024 * 1024
@@ -125,12 +123,23 @@ _HEADERS_SHOWN = 40
 _SAVE_AS = "Save it from Excel as “Excel Workbook (.xlsx)” or “CSV UTF-8 (Comma delimited)”"
 
 
-class ListRefused(Exception):
+class ListRefused(uploads.UploadRefused):
     """The whole file is refused; ``message`` says why, in words a clerk understands."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+
+# What the checks every upload gets (core.uploads) say to a list refused.
+_LIST = uploads.Expected(what="a list", save_as=_SAVE_AS, too_large="Split it, or save it as CSV")
+
+
+@contextlib.contextmanager
+def _refused_as_list() -> Iterator[None]:
+    """A refusal of the checks every upload gets is the list's refusal."""
+    try:
+        yield
+    except ListRefused:
+        raise
+    except uploads.UploadRefused as refused:
+        raise ListRefused(refused.message) from None
 
 
 def header_key(text: str) -> str:
@@ -192,11 +201,11 @@ class ListFile:
 
     def __init__(
         self,
-        kind: ListKind,
+        kind: uploads.Kind,
         rows: Iterator[list[str]],
         closers: Iterable[Any],
     ) -> None:
-        self.kind: ListKind = kind
+        self.kind: uploads.Kind = kind
         self.blank_rows = 0
         self.rows_read = 0
         self._rows = rows
@@ -393,7 +402,7 @@ def check_list(
     *,
     max_expanded_bytes: int | None = DEFAULT_MAX_EXPANDED_BYTES,
     max_cells: int = DEFAULT_MAX_CELLS,
-) -> ListKind:
+) -> uploads.Kind:
     """The checks an upload gets before it is stored, made without reading its rows; returns the
     file's kind. Refuses with ``ListRefused`` what ``open_list`` refuses before a row is read (for
     a workbook: its archive, the size its first sheet declares, its header), and a header with no
@@ -409,7 +418,7 @@ def check_list(
             _check_has_rows(file)
         return kind
     with _open_archive(path) as archive:
-        _check_archive(archive, max_expanded_bytes)
+        uploads.archive_check(archive, _LIST, max_expanded_bytes=max_expanded_bytes)
         with _first_sheet_head(archive) as sheet:
             if sheet is not None:
                 _check_declared_size(sheet, max_cells)
@@ -437,26 +446,10 @@ class _Unjudged(Exception):
     """The rows looked at do not say: reading them all will."""
 
 
-def _sniff(path: Path) -> tuple[ListKind, bytes]:
+def _sniff(path: Path) -> tuple[uploads.Kind, bytes]:
     """The kind of list the content is, with its first bytes; refuses what is neither."""
-    with open(path, "rb") as handle:
-        head = handle.read(_SNIFF_BYTES)
-    if not head:
-        raise ListRefused("The file is empty.")
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        raise ListRefused(
-            "The file is an old-style Excel workbook (.xls) or a password-protected workbook, "
-            f"which cannot be read. {_SAVE_AS}, without a password, and upload it again."
-        )
-    if head.startswith(b"%PDF"):
-        raise ListRefused(f"The file is a PDF document, not a list. {_SAVE_AS}.")
-    if head[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
-        return "xlsx", head
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ListRefused(
-            f"The file is saved as UTF-16 (“Unicode Text”), which is not accepted. {_SAVE_AS}."
-        )
-    return "csv", head
+    with open(path, "rb") as handle, _refused_as_list():
+        return uploads.sniff(handle, _LIST)
 
 
 # CSV --------------------------------------------------------------------------------------------
@@ -485,46 +478,8 @@ def _check_text(path: Path, head: bytes) -> bool:
 
     Returns whether the file holds a NUL character anywhere.
     """
-    sample = head.decode("utf-8", errors="replace")
-    controls = sum(1 for char in sample if char < " " and char not in "\t\n\r\f\v")
-    if controls * 10 > len(sample):
-        raise ListRefused(
-            f"The file is neither a CSV text file nor an Excel workbook (.xlsx). {_SAVE_AS}."
-        )
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    offset = 0
-    has_nul = False
-    with open(path, "rb") as handle:
-        while True:
-            chunk = handle.read(_CHUNK)
-            pending = len(decoder.getstate()[0])
-            try:
-                decoder.decode(chunk, final=not chunk)
-            except UnicodeDecodeError as error:
-                position = offset - pending + error.start
-                line = _count_lines(path, position)
-                raise ListRefused(
-                    f"The file is not a CSV file in UTF-8: line {line:,} (byte {position + 1:,}) "
-                    f"holds text in another encoding, or the file is not text. {_SAVE_AS} "
-                    "and upload it again."
-                ) from None
-            if not chunk:
-                return has_nul
-            has_nul = has_nul or b"\x00" in chunk
-            offset += len(chunk)
-
-
-def _count_lines(path: Path, end: int) -> int:
-    """The line number of byte ``end`` of a file."""
-    lines = 1
-    with open(path, "rb") as handle:
-        while end > 0:
-            chunk = handle.read(min(_CHUNK, end))
-            if not chunk:
-                break
-            lines += chunk.count(b"\n")
-            end -= len(chunk)
-    return lines
+    with open(path, "rb") as handle, _refused_as_list():
+        return uploads.text_check(handle, head, _LIST)
 
 
 def _csv_rows(handle: IO[str], has_nul: bool) -> Iterator[list[str]]:
@@ -547,7 +502,7 @@ def _csv_rows(handle: IO[str], has_nul: bool) -> Iterator[list[str]]:
 
 def _open_xlsx(path: Path, max_expanded_bytes: int | None, max_cells: int) -> ListFile:
     with _open_archive(path) as archive:
-        _check_archive(archive, max_expanded_bytes)
+        uploads.archive_check(archive, _LIST, max_expanded_bytes=max_expanded_bytes)
         with _first_sheet_head(archive) as sheet:
             if sheet is not None:
                 _check_declared_size(sheet, max_cells)
@@ -559,7 +514,7 @@ def _open_xlsx(path: Path, max_expanded_bytes: int | None, max_cells: int) -> Li
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         if not workbook.sheet_names:
-            raise ListRefused("The workbook has no worksheet.")
+            raise ListRefused(uploads.NO_WORKSHEET)
         rows = workbook.get_sheet_by_index(0).iter_rows()
     except (KeyboardInterrupt, SystemExit):
         raise
@@ -568,9 +523,7 @@ def _open_xlsx(path: Path, max_expanded_bytes: int | None, max_cells: int) -> Li
             workbook.close()
         if isinstance(error, ListRefused):
             raise
-        raise ListRefused(
-            f"The Excel workbook could not be read ({type(error).__name__}). {_SAVE_AS}."
-        ) from None
+        raise ListRefused(_LIST.unreadable(type(error).__name__)) from None
     # Which columns hold dates is known only once the header is read: the set is filled then.
     date_positions: set[int] = set()
 
@@ -588,8 +541,6 @@ def _open_xlsx(path: Path, max_expanded_bytes: int | None, max_cells: int) -> Li
     return listfile
 
 
-# What inflating a damaged part raises (a checksum, a size, deflate data that is not).
-_READING_FAILED = (zipfile.BadZipFile, zlib.error, EOFError, OSError)
 _FAR_CELLS = (
     "Something is in a cell far below or to the right of the list (a space, a value pasted there "
     "by mistake). Delete the rows under the list and the columns to its right, or copy the list "
@@ -597,66 +548,11 @@ _FAR_CELLS = (
 )
 
 
-def _damaged() -> ListRefused:
-    return ListRefused(
-        f"The file looks like an Excel workbook or a ZIP archive but is damaged. {_SAVE_AS}."
-    )
-
-
 @contextlib.contextmanager
 def _open_archive(path: Path) -> Iterator[zipfile.ZipFile]:
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise _damaged() from None
-    with archive:
-        try:
-            yield archive
-        except _READING_FAILED:
-            raise ListRefused(
-                f"The Excel workbook could not be read: a part of it is damaged. {_SAVE_AS}."
-            ) from None
-
-
-def _check_archive(archive: zipfile.ZipFile, max_expanded_bytes: int | None) -> None:
-    """The archive's structure, from its directory alone: a workbook in it, no part twice, every
-    part stored as Excel stores them, expanding to the sizes it declares and to no more than
-    ``max_expanded_bytes`` in all (a zip bomb)."""
-    infos = archive.infolist()
-    names = {xlsxparts.part_key(info.filename) for info in infos}
-    if "xl/workbook.xml" not in names:
-        if "xl/workbook.bin" in names:
-            kind = "an Excel binary workbook (.xlsb)"
-        elif "mimetype" in names or "content.xml" in names:
-            kind = "an OpenDocument file (.ods)"
-        else:
-            kind = "a ZIP archive without an Excel workbook in it"
-        raise ListRefused(f"The file is {kind}, which cannot be read. {_SAVE_AS}.")
-    expanded = sum(info.file_size for info in infos)
-    if max_expanded_bytes is not None and expanded > max_expanded_bytes:
-        raise ListRefused(
-            f"The workbook expands to {expanded / 1024**2:,.0f} MB, more than the "
-            f"{max_expanded_bytes / 1024**2:,.0f} MB allowed. Split it, or save it as CSV."
-        )
-    # Readers find a part by its name in any letter case: two such names would let one reader
-    # check a part and another read its twin.
-    if len(names) != len(infos):
-        raise _cannot_read("two of its parts have the same name")
-    for info in infos:
-        if info.flag_bits & 0x1:
-            raise _cannot_read("a part of it is encrypted")
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise _cannot_read("a part of it is compressed in a way Excel never uses")
-        # Deflate adds at most a few bytes a block to data it cannot shrink: a part whose
-        # compressed data is larger than that hides how far it really expands.
-        stored = info.compress_type == zipfile.ZIP_STORED
-        most = info.file_size if stored else info.file_size + info.file_size // 100 + 1024
-        if info.compress_size > most:
-            raise _cannot_read("its parts do not expand to the sizes it declares")
-
-
-def _cannot_read(why: str) -> ListRefused:
-    return ListRefused(f"The Excel workbook could not be read ({why}). {_SAVE_AS}.")
+    """The list's archive (``core.uploads.archive_open``): a refusal inside is the list's."""
+    with _refused_as_list(), uploads.archive_open(path, _LIST) as archive:
+        yield archive
 
 
 @contextlib.contextmanager
@@ -665,7 +561,7 @@ def _first_sheet_head(archive: zipfile.ZipFile) -> Iterator[xlsxparts.SheetHead 
     try:
         part = xlsxparts.first_sheet_part(archive, budget=_HEAD_BYTES)
     except xlsxparts.NoWorksheet:
-        raise ListRefused("The workbook has no worksheet.") from None
+        raise ListRefused(uploads.NO_WORKSHEET) from None
     if part is None:
         yield None
         return
@@ -694,7 +590,7 @@ def _check_cells(archive: zipfile.ZipFile, max_cells: int) -> None:
         try:
             extent = xlsxparts.cells_beyond(archive, name, max_cells=max_cells)
         except xlsxparts.DamagedSheet as damaged:
-            raise _cannot_read(f"a worksheet has {damaged.reason}") from None
+            raise ListRefused(_LIST.unreadable(f"a worksheet has {damaged.reason}")) from None
         if extent is not None:
             raise ListRefused(
                 f"The workbook has cells as far apart as {xlsxparts.cell_ref(*extent.first)} "

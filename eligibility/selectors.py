@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from eligibility.listfiles import DATE_FIELDS
 from eligibility.models import Conviction, Determination, IspList, OfficePolicy
@@ -54,6 +55,29 @@ def list_index() -> QuerySet[IspList]:
     return IspList.objects.select_related("uploaded_by", "policy")
 
 
+def list_result_rows(*, isp_list: IspList) -> Iterator[tuple[Any, ...]]:
+    """Every row of a list with its result, in the list's order, for the results export."""
+    return (
+        Conviction.objects.filter(isp_list=isp_list)
+        .order_by("row_number")
+        .values_list(
+            "row_number",
+            "determination",
+            "reasons",
+            "last_name",
+            "first_name",
+            "date_of_birth",
+            "court_case_number",
+            "statute",
+            "offense_class",
+            "disposition",
+            "disposition_date",
+            "court_location",
+        )
+        .iterator(chunk_size=5000)
+    )
+
+
 def list_determination_counts(*, isp_list: IspList) -> dict[str, int]:
     rows = (
         Conviction.objects.filter(isp_list=isp_list)
@@ -82,6 +106,37 @@ def list_reason_counts(*, isp_list: IspList) -> list[tuple[str, int]]:
         cursor.execute(sql, [isp_list.pk])
         counts = Counter({code: n for code, n in cursor.fetchall()})
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def conviction_copies(*, ids: Sequence[int]) -> list[int]:
+    """The other rows, on any list, of the convictions ``ids``: the same person key, case key,
+    statute and disposition date. A list sent again brings the same conviction back, and no
+    ruling names the copy. Locked (call it in a transaction), and to be found before the person
+    keys change (``services.convictions_erase``).
+
+    The statute compares as parsed (``details["statute"]``) when both rows were evaluated, else
+    as written; the disposition date as read, else as written. Empty texts never match: two
+    rows that both lack a statute are not the same conviction for that."""
+    same_statute = Q(
+        details__statute__has_key="chapter", details__statute=OuterRef("details__statute")
+    ) | (Q(statute=OuterRef("statute")) & ~Q(statute=""))
+    same_disposition = Q(disposition_on=OuterRef("disposition_on")) | (
+        Q(disposition_date=OuterRef("disposition_date")) & ~Q(disposition_date="")
+    )
+    same = Conviction.objects.filter(
+        same_statute,
+        same_disposition,
+        pk__in=ids,
+        person_key=OuterRef("person_key"),
+        case_key=OuterRef("case_key"),
+    ).exclude(case_key="")
+    return list(
+        Conviction.objects.filter(Exists(same), purged_at__isnull=True)
+        .exclude(pk__in=ids)
+        .select_for_update(of=("self",))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 # A row NOT_ELIGIBLE for this single reason is an arrest, supervision or qualified probation: ISP

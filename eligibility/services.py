@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import secrets
 import tempfile
 import zlib
 from collections.abc import Sequence
@@ -34,10 +35,12 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import Count, F
+from django.db.models import Count, Exists, F, OuterRef, TextField, Value
+from django.db.models.functions import MD5, Cast, Concat
 from django.utils import timezone
 
 from accounts.audit import audit_record
+from core.uploads import size_problem
 from eligibility import selectors
 from eligibility.listfiles import (
     EXTRA_FIELDS,
@@ -95,12 +98,12 @@ def list_receive(
     confirm_reimport: bool = False,
 ) -> IspList:
     """Check an uploaded list and store it; raise ``ListRefused`` (nothing stored) if refused."""
-    limit = settings.LIST_UPLOAD_MAX_BYTES
-    if upload.size is not None and upload.size > limit:
-        raise ListRefused(
-            f"The file is {upload.size / 1_000_000:,.1f} MB, over the upload limit of "
-            f"{limit / 1_000_000:,.0f} MB. Split the list, or ask an administrator."
-        )
+    if problem := size_problem(
+        upload.size,
+        limit=settings.LIST_UPLOAD_MAX_BYTES,
+        advice="Split the list, or ask an administrator",
+    ):
+        raise ListRefused(problem)
     with tempfile.TemporaryDirectory(prefix="isp-upload-") as tmp:
         path = Path(tmp) / "upload"
         with open(path, "wb") as out:
@@ -127,11 +130,8 @@ def list_store_file(
     """Check a list file on disk and store a copy with a new ``IspList`` (the upload form and
     ``import_list`` both come here). Raises ``ListRefused``; nothing is stored then."""
     size = path.stat().st_size
-    if size > settings.LIST_UPLOAD_MAX_BYTES:
-        raise ListRefused(
-            f"The file is {size / 1_000_000:,.1f} MB, over the upload limit of "
-            f"{settings.LIST_UPLOAD_MAX_BYTES / 1_000_000:,.0f} MB."
-        )
+    if problem := size_problem(size, limit=settings.LIST_UPLOAD_MAX_BYTES):
+        raise ListRefused(problem)
     kind = check_list(
         path,
         max_expanded_bytes=settings.LIST_MAX_EXPANDED_BYTES,
@@ -674,6 +674,98 @@ def list_reevaluate(*, isp_list: IspList, as_of: date, policy: OfficePolicy, use
             detail={"as_of": as_of.isoformat(), "policy_version": policy.version},
         )
         list_evaluate_start(list_id=isp_list.pk, new_run=True)
+
+
+# 4. Erasing personal data (the purge) -------------------------------------------------------------
+
+# The texts of a conviction that name the person or lead to them: erased by the purge.
+ERASED_TEXT = (
+    "sid",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "date_of_birth",
+    "dcn",
+    "court_case_number",
+    "case_key",
+    "address_line",
+    "city",
+    "state",
+    "zip",
+)
+# A person key that is a purge's token (``convictions_erase``), not names and a date of birth.
+TOKEN_PREFIX = "T|"
+
+
+def convictions_erase(*, ids: Sequence[int], now: datetime) -> None:
+    """Erase the personal data of the convictions ``ids`` (``filings.purge``, once they are
+    expunged), keeping a tombstone: their name, date of birth, SID, DCN, case number, address
+    and raw cells are erased, the person key of every row of their people in their list becomes
+    a token (``_people_pseudonymise``), and ``purged_at`` is ``now``. What remains: counts,
+    reason codes, determination, dates but the date of birth, statute, class, court location,
+    sex and race."""
+    with transaction.atomic():
+        _people_pseudonymise(ids)
+        erased: dict[str, Any] = dict.fromkeys(ERASED_TEXT, "")
+        Conviction.objects.filter(pk__in=ids).update(
+            **erased,
+            raw={},
+            other={},
+            unreadable=[],
+            purged_at=now,
+        )
+
+
+def _people_pseudonymise(ids: Sequence[int]) -> None:
+    """Replace the person key (names and date of birth, or the SID) of every row of the people
+    being purged, in their list, by one token: reports still count each person once, and
+    nothing in the key identifies anyone. The token is a hash of the list and the key with a
+    random salt that is never stored, so one UPDATE gives each person one token."""
+    salt = secrets.token_hex(16)
+    people = Conviction.objects.filter(
+        pk__in=ids,
+        isp_list_id=OuterRef("isp_list_id"),
+        bucket=OuterRef("bucket"),
+        person_key=OuterRef("person_key"),
+    )
+    # The rows are read first: a database that updates row by row (SQLite) would otherwise no
+    # longer match a person's later rows once their purged row has its token.
+    rows = list(
+        Conviction.objects.filter(Exists(people))
+        .exclude(person_key__startswith=TOKEN_PREFIX)
+        .values_list("pk", flat=True)
+    )
+    Conviction.objects.filter(pk__in=rows).update(
+        person_key=Concat(
+            Value(TOKEN_PREFIX),
+            MD5(
+                Concat(
+                    Value(salt),
+                    Cast("isp_list_id", TextField()),
+                    Value("|"),
+                    "person_key",
+                    output_field=TextField(),
+                )
+            ),
+            output_field=TextField(),
+        )
+    )
+
+
+def list_file_delete(*, isp_list: IspList, now: datetime) -> bool:
+    """Delete the uploaded file of a list (``filings.purge``: its rows are in the database, and
+    the file holds everyone on the list). Compare-and-set on ``file_purged_at``: of two purges
+    at once, one deletes it. Returns whether this call deleted it."""
+    with transaction.atomic():
+        if (
+            IspList.objects.filter(pk=isp_list.pk, file_purged_at__isnull=True).update(
+                file="", file_purged_at=now
+            )
+            != 1
+        ):
+            return False
+        isp_list.file.delete(save=False)
+    return True
 
 
 # The office policy -------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from core.spreadsheets import xlsx_response
 from eligibility import selectors, services
 from eligibility.forms import ListUploadForm, PolicyForm, ReevaluateForm, RestartForm
 from eligibility.listfiles import ListRefused
-from eligibility.models import Conviction, IspList
+from eligibility.models import IspList
 from eligibility.policy import SWITCHES, policy_from_values, policy_impact
 from eligibility.rules import REASONS
 
@@ -91,25 +91,7 @@ def list_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("upload_lists")
 def list_results(request: HttpRequest, pk: int) -> HttpResponse:
     isp_list = get_object_or_404(IspList, pk=pk, status=IspList.Status.READY)
-    rows = (
-        Conviction.objects.filter(isp_list=isp_list)
-        .order_by("row_number")
-        .values_list(
-            "row_number",
-            "determination",
-            "reasons",
-            "last_name",
-            "first_name",
-            "date_of_birth",
-            "court_case_number",
-            "statute",
-            "offense_class",
-            "disposition",
-            "disposition_date",
-            "court_location",
-        )
-        .iterator(chunk_size=5000)
-    )
+    rows = selectors.list_result_rows(isp_list=isp_list)
     audit_record(action="list.export", request=request, obj=isp_list)
     return xlsx_response(
         filename=f"list-{isp_list.pk}-results.xlsx",

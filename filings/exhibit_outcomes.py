@@ -8,9 +8,10 @@ number" must be that conviction's (compared by ``case_key``): a sheet that was r
 edited cannot put a ruling on the wrong person.
 
 ``read_rulings`` refuses the whole file (``ExhibitRefused``, every problem with its row number)
-or returns every ruling in it; it stores nothing. Every cell is untrusted: the workbook is opened
-without computed values, so a formula (``=HYPERLINK(...)``) is read as its text and fails like any
-other unreadable value.
+or returns every ruling in it; it stores nothing. The file gets the checks every upload gets
+(``core.uploads``: its size, its content, a workbook's archive) before it is read. Every cell
+is untrusted: the workbook is opened without computed values, so a formula (``=HYPERLINK(...)``)
+is read as its text and fails like any other unreadable value.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,6 +26,7 @@ from typing import IO, Any
 
 from openpyxl import load_workbook
 
+from core import uploads
 from eligibility.rules import case_key, read_date
 
 # The largest file accepted, and what its parts may expand to (a zip bomb is refused unopened).
@@ -61,7 +62,7 @@ _LINE_NUMBER = re.compile(r"\d{1,9}")
 _SAVE_AS = "Upload the packet's exhibit-a.xlsx with the column added, saved as .xlsx or CSV UTF-8"
 
 
-class ExhibitRefused(Exception):
+class ExhibitRefused(uploads.UploadRefused):
     """The whole file is refused; ``problems`` says why, each with its row number."""
 
     def __init__(self, problems: Sequence[str]) -> None:
@@ -340,52 +341,32 @@ def _too_many(limit: int, lines: Sequence[ExhibitLine]) -> str:
 
 # Files ------------------------------------------------------------------------------------------
 
+# What the checks every upload gets (core.uploads) say to an exhibit refused.
+_EXHIBIT = uploads.Expected(what="Exhibit A", save_as=_SAVE_AS, too_large=_SAVE_AS)
+
 
 def _rows(handle: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
     """(row number, cells) of the file's first worksheet (or its "Exhibit A"), or of the CSV."""
-    handle.seek(0)
-    head = handle.read(8)
-    handle.seek(0)
-    if not head:
-        raise ExhibitRefused([f"The file is empty. {_SAVE_AS}."])
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        raise ExhibitRefused(
-            [
-                "The file is an old-style Excel workbook (.xls) or a password-protected one, "
-                f"which cannot be read. {_SAVE_AS}, without a password."
-            ]
-        )
-    if head[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
-        return _xlsx_rows(handle)
-    return _csv_rows(handle)
-
-
-def _not_a_workbook(what: str) -> ExhibitRefused:
-    return ExhibitRefused([f"The file is {what}, not Exhibit A. {_SAVE_AS}."])
+    try:
+        kind, head = uploads.sniff(handle, _EXHIBIT)
+        if kind == "xlsx":
+            return _xlsx_rows(handle)
+        return _csv_rows(handle, head)
+    except ExhibitRefused:
+        raise
+    except uploads.UploadRefused as refused:
+        raise ExhibitRefused([refused.message]) from None
 
 
 def _xlsx_rows(handle: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
-    try:
-        with zipfile.ZipFile(handle) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise _not_a_workbook("a damaged workbook or ZIP archive") from None
-    if "xl/workbook.xml" not in {info.filename for info in infos}:
-        raise _not_a_workbook("a ZIP archive without an Excel workbook in it")
-    expanded = sum(info.file_size for info in infos)
-    if expanded > MAX_EXPANDED_BYTES:
-        raise ExhibitRefused(
-            [
-                f"The workbook expands to {expanded / 1024**2:,.0f} MB, more than the "
-                f"{MAX_EXPANDED_BYTES / 1024**2:,.0f} MB allowed. {_SAVE_AS}."
-            ]
-        )
+    with uploads.archive_open(handle, _EXHIBIT) as archive:
+        uploads.archive_check(archive, _EXHIBIT, max_expanded_bytes=MAX_EXPANDED_BYTES)
     handle.seek(0)
     try:
         # data_only=False: a formula is read as its text, never as a value it computed
         workbook = load_workbook(handle, read_only=True, data_only=False)
     except Exception as error:  # a foreign parser on an untrusted file: every failure refuses
-        raise _not_a_workbook(f"a workbook that cannot be read ({type(error).__name__})") from None
+        raise ExhibitRefused([_EXHIBIT.unreadable(type(error).__name__)]) from None
     return _sheet_rows(workbook)
 
 
@@ -393,7 +374,7 @@ def _sheet_rows(workbook: Any) -> Iterator[tuple[int, list[Any]]]:
     try:
         names = workbook.sheetnames
         if not names:
-            raise ExhibitRefused([f"The workbook has no worksheet. {_SAVE_AS}."])
+            raise ExhibitRefused([uploads.NO_WORKSHEET])
         sheet = workbook["Exhibit A"] if "Exhibit A" in names else workbook[names[0]]
         # The size a workbook declares may be wrong: too small, rows beyond it would be left
         # out; too large, every row would be padded to it. Read the cells that are there.
@@ -404,24 +385,21 @@ def _sheet_rows(workbook: Any) -> Iterator[tuple[int, list[Any]]]:
     except ExhibitRefused:
         raise
     except Exception as error:
-        raise _not_a_workbook(f"a workbook that cannot be read ({type(error).__name__})") from None
+        raise ExhibitRefused([_EXHIBIT.unreadable(type(error).__name__)]) from None
     finally:
         workbook.close()
 
 
-def _csv_rows(handle: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
+def _csv_rows(handle: IO[bytes], head: bytes) -> Iterator[tuple[int, list[Any]]]:
     data = handle.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ExhibitRefused([_too_big(len(data))])
-    if data.startswith(b"%PDF"):
-        raise _not_a_workbook("a PDF document")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _not_a_workbook("neither an Excel workbook nor a UTF-8 CSV file") from None
-    if "\x00" in text:
-        raise _not_a_workbook("neither an Excel workbook nor a CSV file")
-    return _csv_records(text)
+    if problem := size_problem(len(data)):
+        raise ExhibitRefused([problem])
+    if uploads.text_check(io.BytesIO(data), head, _EXHIBIT):
+        # a NUL never belongs in a cell of the exhibit (the list's reader drops them)
+        raise ExhibitRefused(
+            [f"The file is neither an Excel workbook nor a CSV file, not Exhibit A. {_SAVE_AS}."]
+        )
+    return _csv_records(data.decode("utf-8-sig"))
 
 
 def _csv_records(text: str) -> Iterator[tuple[int, list[Any]]]:
@@ -432,15 +410,6 @@ def _csv_records(text: str) -> Iterator[tuple[int, list[Any]]]:
         raise ExhibitRefused([f"The CSV file cannot be read: {error}. {_SAVE_AS}."]) from None
 
 
-def _too_big(size: int) -> str:
-    return (
-        f"The file is {size / 1_000_000:,.1f} MB, over the limit of "
-        f"{MAX_UPLOAD_BYTES / 1_000_000:,.0f} MB for an exhibit. {_SAVE_AS}."
-    )
-
-
 def size_problem(size: int | None) -> str | None:
     """Why an upload of ``size`` bytes is refused before it is read, if it is."""
-    if size is not None and size > MAX_UPLOAD_BYTES:
-        return _too_big(size)
-    return None
+    return uploads.size_problem(size, limit=MAX_UPLOAD_BYTES, advice=_SAVE_AS)

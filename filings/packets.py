@@ -31,16 +31,10 @@ import billiard
 from django.conf import settings
 from pypdf import PdfWriter
 
-from filings.documents import (
-    Notice,
-    PacketRequest,
-    Press,
-    exhibit_xlsx,
-    mailing_list_csv,
-    motion_pdf,
-    notices_pdf,
-    order_pdfs,
-)
+from filings.documents.data import Notice, PacketRequest
+from filings.documents.exhibit import exhibit_xlsx, mailing_list_csv
+from filings.documents.pdfs import Press, motion_pdf, notices_pdf, order_pdfs
+from filings.zipdates import ZipDateTime, zip_date_time
 
 MOTION = "motion.pdf"
 EXHIBIT = "exhibit-a.xlsx"
@@ -173,7 +167,7 @@ def _rendered_in_order(
 class _PacketZip:
     """A zip being written: each member is hashed as it goes in."""
 
-    def __init__(self, handle: zipfile.ZipFile, stamp: tuple[int, int, int, int, int, int]):
+    def __init__(self, handle: zipfile.ZipFile, stamp: ZipDateTime):
         self.handle = handle
         self.stamp = stamp
         self.files: list[PacketFile] = []
@@ -237,8 +231,7 @@ def build_packet(
     letters = request.letters()
     parts = _parts(len(cases), len(letters))
     seconds: dict[str, float] = {}
-    day = request.generated_on
-    stamp = (day.year, day.month, day.day, 0, 0, 0)
+    stamp = zip_date_time(request.generated_on)
 
     with tempfile.TemporaryDirectory(
         prefix=".packet-", dir=zip_path.parent, ignore_cleanup_errors=True

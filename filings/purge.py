@@ -7,7 +7,8 @@ must not live on in our database).
   random token, so reports still count people once):
   its counts, reason codes, determination, dates (but the date of birth), statute, class,
   court location, sex and race (for the equity report, aggregated only). Its name, date of birth,
-  SID, DCN, case number, address, the raw cells and attorneys' free-text notes are erased.
+  SID, DCN, case number, address, the raw cells and attorneys' free-text notes are erased
+  (``eligibility.services.convictions_erase``, ``review.services.decisions_erase_notes``).
 * A packet's zip (motion, orders, Exhibit A, notices, mailing list: names everywhere) never
   keeps a purged person: it is rendered again from the convictions left (each on the line
   number it was filed with), or deleted once every conviction in it is purged
@@ -15,44 +16,30 @@ must not live on in our database).
   manifest, counts, dates and lines.
 * An uploaded list file is deleted ``SOURCE_RETENTION_DAYS`` after its import (its rows are in
   the database, and the file holds everyone on the list), and at once when it holds a purged
-  conviction.
+  conviction (``eligibility.services.list_file_delete``).
 
-Every purge writes an audit record (counts and ids, never the erased data).
+This module only orchestrates: it finds what is due, has each app erase its own data through its
+own service, and writes an audit record of every purge (counts and ids, never the erased data).
 """
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Q, TextField, Value
-from django.db.models.functions import MD5, Cast, Concat
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from accounts.audit import audit_record
+from eligibility import selectors as eligibility_selectors
+from eligibility import services as eligibility_services
 from eligibility.models import Conviction, IspList
 from filings.models import CourtOutcome, Packet
 from filings.services import packet_purge
-from review.models import Decision
-
-ERASED_TEXT = (
-    "sid",
-    "last_name",
-    "first_name",
-    "middle_name",
-    "date_of_birth",
-    "dcn",
-    "court_case_number",
-    "case_key",
-    "address_line",
-    "city",
-    "state",
-    "zip",
-)
+from review import services as review_services
 
 
 @dataclass
@@ -92,75 +79,6 @@ def source_retention_days() -> int:
     return int(settings.SOURCE_RETENTION_DAYS)
 
 
-TOKEN_PREFIX = "T|"
-
-
-def _copies_of(ids: list[int]) -> list[int]:
-    """The other rows, on any list, of the convictions ``ids``: the same person key, case key,
-    statute and disposition date. A list sent again brings the same conviction back, and no
-    ruling names the copy. Locked, and to be found before the person keys change.
-
-    The statute compares as parsed (``details["statute"]``) when both rows were evaluated, else
-    as written; the disposition date as read, else as written. Empty texts never match: two
-    rows that both lack a statute are not the same conviction for that."""
-    same_statute = Q(
-        details__statute__has_key="chapter", details__statute=OuterRef("details__statute")
-    ) | (Q(statute=OuterRef("statute")) & ~Q(statute=""))
-    same_disposition = Q(disposition_on=OuterRef("disposition_on")) | (
-        Q(disposition_date=OuterRef("disposition_date")) & ~Q(disposition_date="")
-    )
-    same = Conviction.objects.filter(
-        same_statute,
-        same_disposition,
-        pk__in=ids,
-        person_key=OuterRef("person_key"),
-        case_key=OuterRef("case_key"),
-    ).exclude(case_key="")
-    return list(
-        Conviction.objects.filter(Exists(same), purged_at__isnull=True)
-        .exclude(pk__in=ids)
-        .select_for_update(of=("self",))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-
-
-def _pseudonymise_people(ids: list[int]) -> None:
-    """Replace the person key (names and date of birth, or the SID) of every row of the people
-    being purged, in their list, by one token: reports still count each person once, and
-    nothing in the key identifies anyone. The token is a hash of the list and the key with a
-    random salt that is never stored, so one UPDATE gives each person one token."""
-    salt = secrets.token_hex(16)
-    people = Conviction.objects.filter(
-        pk__in=ids,
-        isp_list_id=OuterRef("isp_list_id"),
-        bucket=OuterRef("bucket"),
-        person_key=OuterRef("person_key"),
-    )
-    # The rows are read first: a database that updates row by row (SQLite) would otherwise no
-    # longer match a person's later rows once their purged row has its token.
-    rows = list(
-        Conviction.objects.filter(Exists(people))
-        .exclude(person_key__startswith=TOKEN_PREFIX)
-        .values_list("pk", flat=True)
-    )
-    Conviction.objects.filter(pk__in=rows).update(
-        person_key=Concat(
-            Value(TOKEN_PREFIX),
-            MD5(
-                Concat(
-                    Value(salt),
-                    Cast("isp_list_id", TextField()),
-                    Value("|"),
-                    "person_key",
-                    output_field=TextField(),
-                )
-            ),
-            output_field=TextField(),
-        )
-    )
-
-
 def purge_expunged(*, now: datetime | None = None, actor: Any = None) -> PurgeReport:
     """Purge what the retention rules say is due (idempotent; safe to run at any time)."""
     now = now or timezone.now()
@@ -173,23 +91,13 @@ def purge_expunged(*, now: datetime | None = None, actor: Any = None) -> PurgeRe
     )
     with transaction.atomic():
         due_ids = list(due.select_for_update(of=("self",)).values_list("id", flat=True))
-        copies = _copies_of(due_ids) if due_ids else []
+        copies = eligibility_selectors.conviction_copies(ids=due_ids) if due_ids else []
         ids = due_ids + copies
         if ids:
-            _pseudonymise_people(ids)
-            erased: dict[str, Any] = dict.fromkeys(ERASED_TEXT, "")
-            Conviction.objects.filter(pk__in=ids).update(
-                **erased,
-                raw={},
-                other={},
-                unreadable=[],
-                purged_at=now,
-            )
+            eligibility_services.convictions_erase(ids=ids, now=now)
             # Free text an attorney wrote may name the person. Decisions are append-only for
             # the application; erasing personal data is the one exception, and it is audited.
-            models.QuerySet(model=Decision).filter(conviction_id__in=ids).exclude(note="").update(
-                note=""
-            )
+            review_services.decisions_erase_notes(conviction_ids=ids)
             report.convictions, report.copies = due_ids, copies
             audit_record(
                 action="purge.convictions",
@@ -228,15 +136,9 @@ def purge_expunged(*, now: datetime | None = None, actor: Any = None) -> PurgeRe
         if isp_list.is_working:
             continue
         with transaction.atomic():
-            # compare-and-set: two purges at once delete (and audit) a file once
-            if (
-                IspList.objects.filter(pk=isp_list.pk, file_purged_at__isnull=True).update(
-                    file="", file_purged_at=now
-                )
-                != 1
-            ):
+            # two purges at once delete (and audit) a file once
+            if not eligibility_services.list_file_delete(isp_list=isp_list, now=now):
                 continue
-            isp_list.file.delete(save=False)
             past = isp_list.uploaded_at < source_cutoff
             (report.list_files if past else report.list_files_held).append(isp_list.pk)
             audit_record(

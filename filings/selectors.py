@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.shortcuts import get_object_or_404
 
 from eligibility.models import Conviction
 from filings.models import Packet
@@ -24,6 +25,16 @@ def batches_waiting_for_packet() -> QuerySet[Batch]:
         .select_related("approved_by")
         .order_by("approved_at")
     )
+
+
+def batch_for_packet(pk: int) -> Batch:
+    """The batch a packet is asked for; Http404 when there is none."""
+    return get_object_or_404(Batch, pk=pk)
+
+
+def packet_for_page(pk: int) -> Packet:
+    """The packet a page shows or acts on, with its batch; Http404 when there is none."""
+    return get_object_or_404(Packet.objects.select_related("batch"), pk=pk)
 
 
 def packets_listed() -> QuerySet[Packet]:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from eligibility.models import Conviction
-from filings.documents import PacketConviction, PacketRequest
+from filings.documents.data import PacketConviction, PacketRequest
 from filings.exhibit_outcomes import (
     ExhibitLine,
     ExhibitRefused,

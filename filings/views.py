@@ -5,7 +5,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -31,7 +31,7 @@ def packet_index(request: HttpRequest) -> HttpResponse:
 @requires("handle_packets")
 @require_POST
 def packet_generate(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_object_or_404(Batch, pk=pk)
+    batch = selectors.batch_for_packet(pk)
     try:
         packet = services.packet_request(batch=batch, user=request.user)
     except services.PacketRefused as refused:
@@ -47,7 +47,7 @@ def packet_generate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("view_packets", "handle_packets")
 def packet_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    packet = get_object_or_404(Packet.objects.select_related("batch"), pk=pk)
+    packet = selectors.packet_for_page(pk)
     return render(
         request,
         "filings/packet_detail.html",
@@ -64,7 +64,7 @@ def packet_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("handle_packets")
 def packet_download(request: HttpRequest, pk: int) -> HttpResponse:
-    packet = get_object_or_404(Packet.objects.select_related("batch"), pk=pk)
+    packet = selectors.packet_for_page(pk)
     if packet.is_superseded or packet.batch.state not in {
         Batch.State.PACKET_GENERATED,
         Batch.State.FILED,
@@ -88,7 +88,7 @@ def packet_download(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("handle_packets")
 @require_POST
 def packet_file(request: HttpRequest, pk: int) -> HttpResponse:
-    packet = get_object_or_404(Packet.objects.select_related("batch"), pk=pk)
+    packet = selectors.packet_for_page(pk)
     try:
         filed_on = date.fromisoformat(request.POST.get("filed_on", ""))
         if filed_on > timezone.localdate():
@@ -113,7 +113,7 @@ def packet_file(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def packet_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
     """Record rulings: one order date for the ticked convictions, granted or denied."""
-    packet = get_object_or_404(Packet.objects.select_related("batch"), pk=pk)
+    packet = selectors.packet_for_page(pk)
     ruling = request.POST.get("ruling", "")
     ids = [int(v) for v in request.POST.getlist("convictions") if v.isdigit()]
     try:
@@ -151,7 +151,7 @@ def packet_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
 def packet_outcomes_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Record rulings from Exhibit A uploaded back with an "Outcome" column: every ruling in the
     file, or none when it has any problem (each is listed with its row)."""
-    packet = get_object_or_404(Packet.objects.select_related("batch"), pk=pk)
+    packet = selectors.packet_for_page(pk)
     form = ExhibitOutcomesForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():

@@ -397,3 +397,23 @@ def decisions_bulk_confirm(*, reviewer: Any, versions: dict[int, int]) -> BulkCo
                 detail={"convictions": result.confirmed, "count": len(result.confirmed)},
             )
     return result
+
+
+# The purge ---------------------------------------------------------------------------------------
+
+
+def decisions_erase_notes(*, conviction_ids: Iterable[int]) -> int:
+    """Erase the notes attorneys wrote on the decisions of ``conviction_ids`` (``filings.purge``,
+    once the convictions are expunged: free text may name the person). Returns how many notes
+    were erased.
+
+    Decisions are append-only for the application (``DecisionQuerySet`` refuses to update
+    them); erasing personal data is the one exception, made here alone with a bare queryset
+    around that guard, and the purge audits it."""
+    with transaction.atomic():
+        return (
+            QuerySet(model=Decision)
+            .filter(conviction_id__in=conviction_ids)
+            .exclude(note="")
+            .update(note="")
+        )

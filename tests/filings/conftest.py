@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from filings.documents import PacketConviction, PacketRequest
+from filings.documents.data import PacketConviction, PacketRequest
 from filings.packets import PacketResult, build_packet
 
 GENERATED_ON = date(2026, 11, 25)

@@ -247,6 +247,29 @@ def bogus_zip(_: bytes) -> bytes:
     return saved.getvalue()
 
 
+def parts_declared_smaller(data: bytes) -> bytes:
+    """The exhibit stored uncompressed, with every part's expanded size in its directory written
+    as 1 byte: a zip that hides how far it expands."""
+    saved = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(saved, "w") as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info), zipfile.ZIP_STORED)
+    forged = bytearray(saved.getvalue())
+    central = forged.find(b"PK\x01\x02")
+    while central != -1:
+        forged[central + 24 : central + 28] = (1).to_bytes(4, "little")
+        central = forged.find(b"PK\x01\x02", central + 46)
+    return bytes(forged)
+
+
+def opendocument(_: bytes) -> bytes:
+    saved = io.BytesIO()
+    with zipfile.ZipFile(saved, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    return saved.getvalue()
+
+
 REFUSALS: dict[str, tuple[Callable[[bytes], bytes], str]] = {
     "a PDF": (lambda _: b"%PDF-1.7\n" + b"\x00" * 100, "The file is a PDF document"),
     "an old .xls": (
@@ -254,7 +277,24 @@ REFUSALS: dict[str, tuple[Callable[[bytes], bytes], str]] = {
         "old-style Excel workbook (.xls)",
     ),
     "a zip": (bogus_zip, "a ZIP archive without an Excel workbook in it"),
-    "a damaged workbook": (lambda data: data[:2000], "a damaged workbook"),
+    "a damaged workbook": (
+        lambda data: data[:2000],
+        "The file looks like an Excel workbook or a ZIP archive but is damaged.",
+    ),
+    # the checks every upload gets (core.uploads), worded as for a list
+    "a UTF-16 CSV": (
+        lambda _: "No.,Court case number,Outcome\r\n".encode("utf-16"),
+        "The file is saved as UTF-16 (“Unicode Text”), which is not accepted.",
+    ),
+    "a CSV in another encoding": (
+        lambda _: "No.,Court case number,Outcome\r\n1,X,GRANTÉ\r\n".encode("cp1252"),
+        "The file is not a CSV file in UTF-8: line 2 (byte 41) holds text in another encoding",
+    ),
+    "a workbook whose parts hide how far they expand": (
+        parts_declared_smaller,
+        "The Excel workbook could not be read (its parts do not expand to the sizes it declares).",
+    ),
+    "an OpenDocument file": (opendocument, "The file is an OpenDocument file (.ods)"),
     "the exhibit as it was": (lambda data: data, "has no “Outcome” or “Ruling” column"),
     "no No. column": (ruled(set_cell(1, 1, "Number")), "has no “No.” or “No” or “Line” column"),
     "no case column": (ruled(set_cell(1, 6, "Case")), "has no “Court case number”"),
@@ -309,7 +349,10 @@ REFUSALS: dict[str, tuple[Callable[[bytes], bytes], str]] = {
         ruled(*(copy_row(2, row) for row in range(6, 6 + exhibit_outcomes.EXTRA_ROWS + 1))),
         "The file has more than 54 rows",
     ),
-    "too big a file": (lambda data: data + b"\x00" * 5_000_000, "over the limit of 5 MB"),
+    "too big a file": (
+        lambda data: data + b"\x00" * 5_000_000,
+        "The file is 5.0 MB, over the upload limit of 5 MB.",
+    ),
 }
 
 

@@ -16,16 +16,8 @@ import pytest
 from openpyxl import load_workbook
 
 from eligibility.models import Conviction
-from filings.documents import (
-    PacketConviction,
-    PacketError,
-    Press,
-    RefusingFetcher,
-    motion_pdf,
-    notices_pdf,
-    order_pdfs,
-    shown_date,
-)
+from filings.documents.data import PacketConviction, PacketError, shown_date
+from filings.documents.pdfs import Press, RefusingFetcher, motion_pdf, notices_pdf, order_pdfs
 from filings.packets import MANIFEST, PacketFile, build_packet, packet_filename
 from tests.filings.conftest import (
     HARD_NAMES,

@@ -34,7 +34,7 @@ def inline_problems(html: str) -> list[str]:
     return [name for name, pattern in INLINE.items() if pattern.search(html)]
 
 
-# Court documents are templates turned into PDF files (filings/documents.py), never served as pages.
+# Court documents are templates turned into PDF files (filings/documents/), never served as pages.
 NOT_PAGES = ("filings/documents/",)
 
 

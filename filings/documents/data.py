@@ -1,50 +1,20 @@
-"""The documents of a court packet (issue 7): the motion, the orders, Exhibit A, the notices and
-the mailing list, for one batch of convictions in one court location.
-
-The input is plain data (``PacketRequest`` holding ``PacketConviction``s), so that whoever holds
-an approved batch can build it from ``Conviction`` rows without this module knowing about
-batches. The PDFs are Django templates under ``templates/filings/documents/``: the office changes
-the wording there, not here. The motion (``motion.html``, a long table whose header repeats on
-every page) is laid out by WeasyPrint; the orders and letters (``order.xml``, ``notices.xml``), a
-thousand short papers to a packet, by ReportLab through ``filings.paper``, ten times faster.
-``filings.packets.build_packet`` puts the documents in one zip with a manifest.
-
-WeasyPrint is given a URL fetcher that refuses every URL: a court paper loads nothing from
-outside, and text from an ISP list (a name, an agency) can never make the renderer fetch one.
-"""
+"""What a court packet says: its convictions as the papers show them (``PacketConviction``), the
+packet itself (``PacketRequest``), and how its lines group into cases, people and letters."""
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
-import re
-import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.template.loader import render_to_string
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
-from weasyprint import CSS, HTML, Document
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
 
-from core.spreadsheets import safe_cell
 from eligibility.rules import Record, case_key, person_key, read_date
 from eligibility.rules.engine import collapse
-from filings import paper
 
 if TYPE_CHECKING:
     from eligibility.models import Conviction
-
-TEMPLATES = "filings/documents"
-
-# Defaults of the office settings (the lead adds them to config/settings.py; until then these).
 
 
 class PacketError(ValueError):
@@ -315,88 +285,12 @@ class Person:
         return mailing.address_lines if mailing is not None else ()
 
 
-class RefusingFetcher(URLFetcher):
-    """Court papers load nothing: every URL (a stylesheet, an image, a font) is refused."""
-
-    def fetch(self, url: str, headers: Any = None) -> Any:
-        raise ValueError(f"court documents load nothing from outside: {url[:80]}")
-
-
-class Press:
-    """Renders the motion's template to PDF with WeasyPrint, with one font configuration and one
-    parsed stylesheet (``_style.css``)."""
-
-    def __init__(self) -> None:
-        self.fetcher = RefusingFetcher()
-        self.fonts = FontConfiguration()
-        self.stylesheet = CSS(
-            string=render_to_string(f"{TEMPLATES}/_style.css"),
-            font_config=self.fonts,
-            url_fetcher=self.fetcher,
-        )
-
-    def document(self, template: str, context: dict[str, Any]) -> Document:
-        html = render_to_string(f"{TEMPLATES}/{template}", context)
-        return HTML(string=html, url_fetcher=self.fetcher).render(
-            stylesheets=[self.stylesheet], font_config=self.fonts
-        )
-
-    @staticmethod
-    def pdf(document: Document, batch_reference: str) -> bytes:
-        # The file's identifier comes from what it is, not from chance: the same packet renders
-        # to the same bytes, and its hash says so.
-        title = document.metadata.title or ""
-        identifier = hashlib.sha256(f"{batch_reference}|{title}".encode()).hexdigest()[:32]
-        return document.write_pdf(pdf_identifier=identifier.encode())  # type: ignore[no-any-return]
-
-
-def _context(request: PacketRequest, **extra: Any) -> dict[str, Any]:
-    return {
-        "request": request,
-        "generated_on_iso": request.generated_on.isoformat(),
-        **extra,
-    }
-
-
-def motion_pdf(request: PacketRequest, press: Press) -> bytes:
-    """The Motion to Vacate and Expunge, with the schedule of every conviction."""
-    lines = request.lines()
-    context = _context(
-        request,
-        lines=lines,
-        case_count=len({line.conviction.case_key for line in lines}),
-        person_count=len({line.conviction.person_key for line in lines}),
-    )
-    return press.pdf(press.document("motion.html", context), request.batch_reference)
-
-
-def order_pdfs(
-    request: PacketRequest, cases: Sequence[CaseGroup]
-) -> Iterator[tuple[CaseGroup, bytes]]:
-    """The proposed orders of ``cases``, one PDF per case (``order.xml``), one at a time."""
-    for case in cases:
-        xml = render_to_string(f"{TEMPLATES}/order.xml", _context(request, case=case))
-        yield case, paper.render(xml).pdf
-
-
 @dataclass(frozen=True)
 class Letter:
     """A notice letter: its number among the packet's letters, and its person."""
 
     number: int
     person: Person
-
-
-def notices_pdf(
-    request: PacketRequest, letters: Sequence[Letter], total: int
-) -> tuple[bytes, list[int]]:
-    """The letters as one PDF (``notices.xml``), each starting on a new page, and the pages of
-    each letter. ``total`` is the number of letters in the whole packet ("notice 3 of 120")."""
-    xml = render_to_string(
-        f"{TEMPLATES}/notices.xml", _context(request, letters=letters, letter_total=total)
-    )
-    rendered = paper.render(xml)
-    return rendered.pdf, [rendered.section_pages[f"notice-{letter.number}"] for letter in letters]
 
 
 @dataclass(frozen=True)
@@ -406,128 +300,3 @@ class Notice:
     letter: Letter
     first_page: int
     pages: int
-
-
-MAILING_HEADER = (
-    "notice",
-    "name",
-    "address_line",
-    "city",
-    "state",
-    "zip",
-    "first_page",
-    "pages",
-    "batch",
-)
-
-
-def mailing_list_csv(request: PacketRequest, notices: Sequence[Notice]) -> bytes:
-    """The mail house's list: one line per letter, where it is in ``notices.pdf``; every cell
-    neutralised against formula injection."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(MAILING_HEADER)
-    for notice in notices:
-        person = notice.letter.person
-        mailing = person.mailing
-        assert mailing is not None
-        row = (
-            notice.letter.number,
-            person.name,
-            mailing.address_line.strip(),
-            mailing.city.strip(),
-            mailing.state.strip(),
-            mailing.zip.strip(),
-            notice.first_page,
-            notice.pages,
-            request.batch_reference,
-        )
-        writer.writerow([safe_cell(cell) for cell in row])
-    # utf-8-sig: Excel, which mail houses open CSVs with, reads the accents right.
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-EXHIBIT_HEADER = (
-    "No.",
-    "Last name",
-    "First name",
-    "Middle name",
-    "Date of birth",
-    "Court case number",
-    "DCN",
-    "Arrest date",
-    "Arresting agency",
-    "Statute (as written)",
-    "Class",
-    "Disposition",
-    "Disposition date",
-    "Court location",
-    "Basis of eligibility",
-)
-_EXHIBIT_WIDTHS = (6, 18, 16, 12, 12, 18, 12, 12, 28, 24, 10, 18, 14, 22, 80)
-
-
-def _exhibit_cell(value: Any) -> Any:
-    # a control character (a stray form feed from a list) is refused by the xlsx format
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return safe_cell(value)
-
-
-def exhibit_xlsx(request: PacketRequest) -> bytes:
-    """Exhibit A: one row per conviction, numbered as in the motion, after one header row.
-
-    Every cell goes through ``safe_cell``: a name or statute that starts with ``=`` stays text.
-    The workbook is dated the packet's date, so the same packet gives the same bytes."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="Exhibit A")
-    for index, width in enumerate(_EXHIBIT_WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append(list(EXHIBIT_HEADER))
-    for line in request.lines():
-        c = line.conviction
-        row = (
-            line.number,
-            c.last_name.strip(),
-            c.first_name.strip(),
-            c.middle_name.strip(),
-            c.date_of_birth_shown,
-            c.court_case_number.strip(),
-            c.dcn.strip(),
-            c.arrest_date_shown,
-            c.arresting_agency.strip(),
-            c.statute.strip(),
-            c.offense_class.strip(),
-            c.disposition.strip(),
-            c.disposition_date_shown,
-            c.court_location.strip(),
-            c.basis.strip(),
-        )
-        sheet.append([_exhibit_cell(cell) for cell in row])
-    saved = io.BytesIO()
-    workbook.save(saved)
-    return _dated_zip(saved.getvalue(), request.generated_on)
-
-
-_CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
-
-
-def _dated_zip(data: bytes, day: date) -> bytes:
-    """The workbook with its parts and its document properties dated ``day``: openpyxl stamps
-    both with the time of saving."""
-    stamp = (day.year, day.month, day.day, 0, 0, 0)
-    when = f"{day.isoformat()}T00:00:00Z".encode()
-    result = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(result, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            member = source.read(info)
-            if info.filename == "docProps/core.xml":
-                member = _CORE_DATES.sub(rb"\g<1>" + when + rb"\g<2>", member)
-            target.writestr(
-                zipfile.ZipInfo(info.filename, date_time=stamp), member, zipfile.ZIP_DEFLATED
-            )
-    return result.getvalue()

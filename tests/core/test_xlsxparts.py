@@ -1,4 +1,4 @@
-"""Measuring a workbook's sheets from their XML (eligibility/xlsxparts.py): the rectangle a
+"""Measuring a workbook's sheets from their XML (core/xlsxparts.py): the rectangle a
 spreadsheet library would hold, found before one opens the file."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from eligibility import xlsxparts
-from eligibility.xlsxparts import Extent, cells_beyond, parse_dimension, parse_ref
+from core import xlsxparts
+from core.xlsxparts import Extent, cells_beyond, parse_dimension, parse_ref
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
