@@ -8,7 +8,7 @@ must not live on in our database).
   its counts, reason codes, determination, dates (but the date of birth), statute, class,
   court location, sex and race (for the equity report, aggregated only). Its name, date of birth,
   SID, DCN, case number, address, the raw cells and attorneys' free-text notes are erased
-  (``eligibility.services.convictions_erase``, ``review.services.decisions_erase_notes``).
+  (``eligibility.services.convictions_erase``, ``review.services.reviews.decisions_erase_notes``).
 * A packet's zip (motion, orders, Exhibit A, notices, mailing list: names everywhere) never
   keeps a purged person: it is rendered again from the convictions left (each on the line
   number it was filed with), or deleted once every conviction in it is purged
@@ -39,7 +39,7 @@ from eligibility import services as eligibility_services
 from eligibility.models import Conviction, IspList
 from filings.models import CourtOutcome, Packet
 from filings.services import packet_purge
-from review import services as review_services
+from review.services import reviews as review_services
 
 
 @dataclass
