@@ -40,7 +40,7 @@ class PacketRefused(Exception):
 
 def _batch_lock(batch_id: int) -> Batch:
     """Lock the batch row: every write that changes a batch and its packets takes it first (then
-    the packet), the order ``review.batches`` keeps for the batch and its decisions."""
+    the packet), the order ``review.services.batches`` keeps for the batch and its decisions."""
     return Batch.objects.select_for_update().get(pk=batch_id)
 
 
