@@ -13,9 +13,10 @@ from django.http import HttpRequest
 
 from accounts.audit import audit_record
 from accounts.roles import ADMIN, ROLES
+from core.refusals import Refused
 
 
-class AccountRefused(PermissionDenied):
+class AccountRefused(Refused, PermissionDenied):
     """A change to an account that the person making it may not make (a 403 if it gets that
     far: the Users admin does not offer it)."""
 

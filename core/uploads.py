@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Literal
 
 from core import xlsxparts
+from core.refusals import Refused
 
 Kind = Literal["csv", "xlsx"]
 
@@ -36,12 +37,8 @@ READING_FAILED = (zipfile.BadZipFile, zlib.error, EOFError, OSError)
 NO_WORKSHEET = "The workbook has no worksheet."
 
 
-class UploadRefused(Exception):
+class UploadRefused(Refused):
     """The whole file is refused; ``message`` says why, in words a clerk understands."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.roles import ADMIN, ASA, CLERK, SUPERVISOR
+from core.refusals import Refused
 from demo.synthetic import write_csv
 from eligibility import services as eligibility_services
 from eligibility.models import Conviction, IspList
@@ -33,7 +34,7 @@ DEMO_SEED = 2019
 DEMO_USERS = {"asa": ASA, "supervisor": SUPERVISOR, "clerk": CLERK, "admin": ADMIN}
 
 
-class DemoRefused(Exception):
+class DemoRefused(Refused):
     """The demo was asked for outside demo mode."""
 
 

@@ -66,17 +66,20 @@ class ExhibitRefused(uploads.UploadRefused):
     """The whole file is refused; ``problems`` says why, each with its row number."""
 
     def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = list(problems)
-        super().__init__(" ".join(self.shown))
+        super().__init__(" ".join(_shown(list(problems))), problems)
 
     @property
     def shown(self) -> list[str]:
         """The first ``PROBLEMS_SHOWN`` problems, then how many more there are."""
-        more = len(self.problems) - PROBLEMS_SHOWN
-        if more <= 0:
-            return self.problems
-        noun = "problem" if more == 1 else "problems"
-        return [*self.problems[:PROBLEMS_SHOWN], f"… and {more:,} more {noun}."]
+        return _shown(self.problems)
+
+
+def _shown(problems: list[str]) -> list[str]:
+    more = len(problems) - PROBLEMS_SHOWN
+    if more <= 0:
+        return problems
+    noun = "problem" if more == 1 else "problems"
+    return [*problems[:PROBLEMS_SHOWN], f"… and {more:,} more {noun}."]
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import audit_record
+from core.refusals import Refused
 from eligibility.models import Conviction
 from filings.documents.data import PacketConviction, PacketRequest
 from filings.exhibit_outcomes import (
@@ -34,7 +35,7 @@ from review.services import batches
 log = logging.getLogger(__name__)
 
 
-class PacketRefused(Exception):
+class PacketRefused(Refused):
     """A packet action that is not allowed; the message says why."""
 
 

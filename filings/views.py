@@ -35,7 +35,7 @@ def packet_generate(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         packet = services.packet_request(batch=batch, user=request.user)
     except services.PacketRefused as refused:
-        messages.error(request, str(refused))
+        messages.error(request, refused.message)
         return redirect("filings")
     packet.refresh_from_db(fields=["status", "message"])
     if packet.status == Packet.Status.FAILED:
@@ -103,7 +103,7 @@ def packet_file(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         messages.error(request, "Give the date the packet was filed.")
     except services.PacketRefused as refused:
-        messages.error(request, str(refused))
+        messages.error(request, refused.message)
     else:
         messages.success(request, "Marked filed.")
     return redirect("packet_detail", pk=pk)
@@ -140,7 +140,7 @@ def packet_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
             packet=packet, user=request.user, rulings={i: (ruling, order_date) for i in ids}
         )
     except services.PacketRefused as refused:
-        messages.error(request, str(refused))
+        messages.error(request, refused.message)
     else:
         messages.success(request, f"Recorded the ruling for {count} conviction(s).")
     return redirect("packet_detail", pk=pk)
@@ -163,7 +163,7 @@ def packet_outcomes_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 order_date=form.cleaned_data["order_date"],
             )
         except services.PacketRefused as refused:
-            problems = [str(refused)]
+            problems = [refused.message]
         except ExhibitRefused as refused:
             problems = refused.shown
         else:

@@ -33,7 +33,7 @@ def sample_index(request: HttpRequest) -> HttpResponse:
                 user=request.user,
             )
         except sample_services.SampleRefused as refused:
-            messages.error(request, str(refused))
+            messages.error(request, refused.message)
         else:
             messages.success(
                 request, f"Sample #{sample.pk} drawn (seed {sample.seed}): ready for blind review."
@@ -61,7 +61,7 @@ def sample_blind(request: HttpRequest, pk: int) -> HttpResponse:
                     note=form.cleaned_data["note"],
                 )
             except sample_services.SampleRefused as refused:
-                messages.error(request, str(refused))
+                messages.error(request, refused.message)
             else:
                 messages.success(request, f"Recorded item {item.position} of the sample.")
         else:

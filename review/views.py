@@ -325,7 +325,7 @@ def batch_index(request: HttpRequest) -> HttpResponse:
                 user=request.user,
             )
         except batch_services.BatchRefused as refused:
-            messages.error(request, str(refused))
+            messages.error(request, refused.message)
         else:
             messages.success(request, f"Batch #{batch.pk} gathered as a draft.")
             return redirect("batch_detail", pk=batch.pk)
@@ -369,7 +369,7 @@ def batch_transition(request: HttpRequest, pk: int) -> HttpResponse:
             comment=request.POST.get("comment", ""),
         )
     except batch_services.BatchRefused as refused:
-        messages.error(request, str(refused))
+        messages.error(request, refused.message)
     else:
         messages.success(request, f"Batch #{batch.pk} is now {batch.get_state_display().lower()}.")
     return redirect("batch_detail", pk=pk)
@@ -385,7 +385,7 @@ def batch_remove(request: HttpRequest, pk: int) -> HttpResponse:
             batch=batch, conviction_ids=ids, user=request.user
         )
     except batch_services.BatchRefused as refused:
-        messages.error(request, str(refused))
+        messages.error(request, refused.message)
     else:
         messages.success(request, f"{removed} conviction(s) taken out of the batch.")
     return redirect("batch_detail", pk=pk)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.access import perm
 from accounts.audit import audit_record
+from core.refusals import Refused
 from eligibility.models import Conviction
 from review.models import Batch, BatchEvent, BatchItem, Decision, Outcome
 from review.selectors.batches import batchable_convictions, four_eyes, reviewed_by
@@ -54,7 +55,7 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
-class BatchRefused(Exception):
+class BatchRefused(Refused):
     """A batch action that is not allowed; the message says why."""
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.access import perm
 from accounts.audit import audit_record
+from core.refusals import Refused
 from eligibility.models import Conviction, Determination
 from review.models import Decision, Outcome, OverrideReason, Review
 from review.selectors import queue as queue_selectors
@@ -28,12 +29,8 @@ CLAIM_SIZE = 25
 CLAIM_ATTEMPTS = 5
 
 
-class ReviewRefused(Exception):
+class ReviewRefused(Refused):
     """A claim or decision the rules do not allow; ``message`` says why, for the attorney."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class StaleReview(ReviewRefused):

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import audit_record
+from core.refusals import Refused
 from eligibility.models import Conviction, IspList
 from review.models import Decision, SampleItem, ValidationSample
 from review.selectors.samples import BLIND
@@ -19,7 +20,7 @@ DEFAULT_SIZE = 300
 MAX_SIZE = 5000
 
 
-class SampleRefused(Exception):
+class SampleRefused(Refused):
     """A draw or blind decision that is not allowed; the message says why."""
 
 

@@ -16,4 +16,4 @@ class Command(BaseCommand):
         try:
             demo_load(say=self.stdout.write)
         except DemoRefused as refused:
-            raise CommandError(str(refused)) from refused
+            raise CommandError(refused.message) from refused
