@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -24,29 +25,21 @@ def make_user(django_user_model, username: str, role: str | None):
     return UserFactory(username=username, role=role)
 
 
-@pytest.fixture
-def asa(django_user_model):
-    return make_user(django_user_model, "asa", ASA)
+def persona(username: str, role: str) -> Any:
+    """A fixture of a user named ``username`` with ``role``."""
+
+    @pytest.fixture(name=username)
+    def fixture(db: None) -> Any:
+        return UserFactory(username=username, role=role)
+
+    return fixture
 
 
-@pytest.fixture
-def asa2(django_user_model):
-    return make_user(django_user_model, "asa2", ASA)
-
-
-@pytest.fixture
-def supervisor(django_user_model):
-    return make_user(django_user_model, "supervisor", SUPERVISOR)
-
-
-@pytest.fixture
-def supervisor2(django_user_model):
-    return make_user(django_user_model, "supervisor2", SUPERVISOR)
-
-
-@pytest.fixture
-def clerk(django_user_model):
-    return make_user(django_user_model, "clerk", CLERK)
+asa = persona("asa", ASA)
+asa2 = persona("asa2", ASA)
+supervisor = persona("supervisor", SUPERVISOR)
+supervisor2 = persona("supervisor2", SUPERVISOR)
+clerk = persona("clerk", CLERK)
 
 
 @pytest.fixture
@@ -55,6 +48,18 @@ def admin(django_user_model):
     user.is_staff = True
     user.save()
     return user
+
+
+def other_process_database_env(settings) -> dict[str, str]:
+    """The environment that points another process (a worker, a server) at this run's test
+    database: DATABASE_URL on PostgreSQL, SQLITE_PATH on SQLite (and no DATABASE_URL)."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("postgresql"):
+        return {
+            "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or 'localhost'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        }
+    return {"SQLITE_PATH": str(db["NAME"])}
 
 
 def broker_reachable() -> str | None:
@@ -88,16 +93,9 @@ def running_worker(
         pytest.skip("no Celery broker reachable (set CELERY_BROKER_URL to a running Redis)")
     from config.celery_app import app
 
-    db = settings.DATABASES["default"]
     env = dict(os.environ, SECRET_KEY="worker-under-test", DJANGO_SETTINGS_MODULE="config.settings")
-    if db["ENGINE"].endswith("postgresql"):
-        env["DATABASE_URL"] = (
-            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or 'localhost'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}"
-        )
-    else:
-        env.pop("DATABASE_URL", None)
-        env["SQLITE_PATH"] = str(db["NAME"])
+    env.pop("DATABASE_URL", None)
+    env.update(other_process_database_env(settings))
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
     settings.MEDIA_ROOT = tmp_path / "media"
     env["MEDIA_ROOT"] = str(settings.MEDIA_ROOT)

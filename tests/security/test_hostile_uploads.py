@@ -22,6 +22,7 @@ import openpyxl
 import pytest
 
 from eligibility.models import Conviction, IspList
+from tests.conftest import other_process_database_env
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 HEADER = (
@@ -59,17 +60,13 @@ print("ANSWER " + json.dumps(answer), flush=True)
 def server(transactional_db, settings, tmp_path, supervisor):
     """Run the server process on uploads ``[(name, content)]``: (its exit code, its answers by
     name, what it wrote to stderr)."""
-    db = settings.DATABASES["default"]
-    env = {key: value for key, value in os.environ.items() if key != "CELERY_BROKER_URL"}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"CELERY_BROKER_URL", "DATABASE_URL"}
+    }
     env["DJANGO_SETTINGS_MODULE"] = "config.test_settings"
-    if db["ENGINE"].endswith("postgresql"):
-        env["DATABASE_URL"] = (
-            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or 'localhost'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}"
-        )
-    else:
-        env.pop("DATABASE_URL", None)
-        env["SQLITE_PATH"] = str(db["NAME"])
+    env.update(other_process_database_env(settings))
     settings.MEDIA_ROOT = tmp_path / "media"
     env["MEDIA_ROOT"] = str(settings.MEDIA_ROOT)
 
