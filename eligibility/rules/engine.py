@@ -40,7 +40,7 @@ from eligibility.rules.statutes import Statute, parse_statute
 from eligibility.rules.violent import violence_kind
 
 # Bump on any change that can change a determination, a reason code or a detail.
-RULESET_VERSION: Final = "2026.11.1"
+RULESET_VERSION: Final = "2026.12.1"
 
 CRTA_EFFECTIVE: Final = date(2019, 6, 25)
 ADULT_AGE: Final = 18

@@ -80,7 +80,22 @@ def test_the_office_county_is_a_policy_switch() -> None:
 # R3, R4, R5
 
 
-@pytest.mark.parametrize("statute", ["POSS CANNABIS", "", "550/4", "720 ILCS 5/8-4(a)"])
+@pytest.mark.parametrize(
+    "statute",
+    [
+        "POSS CANNABIS",
+        "",
+        "550/4",
+        "720 ILCS 5/8-4(a)",
+        "720-5/8-4(720-550/4(c))(1)",
+        "720-5/8-4(720-550/4(b)))",
+        "720-5/8-4(720-550/4(c)",
+        "720 ILCS 5/8-4(a)(720 ILCS 550/4(c))",
+        "720-5/8-4(720-5/8-2(720-550/4(b)))",
+        "ATT 720-5/8-2(720-550/4(b))",
+        "720-5/08-4",
+    ],
+)
 def test_it_sends_an_unrecognized_statute_to_review(statute: str) -> None:
     [result] = judge(record(statute=statute))
 
@@ -390,6 +405,33 @@ def test_it_judges_a_cannabis_row_by_the_other_charges_of_its_case(
     assert reasons(record(), other) == expected
 
 
+@pytest.mark.parametrize("statute", ["720 ILCS 550/04(c)", "720 ILCS 550/4(c)", "720-0550/004(C)"])
+@pytest.mark.parametrize("violent", ["720-5/012-3.2", "720 ILCS 5/12-03.2(a)", "38-012-3.2"])
+def test_leading_zeros_do_not_hide_a_violent_charge_of_the_same_case(
+    statute: str, violent: str
+) -> None:
+    [result, _] = judge(record(statute=statute), _same_case(violent, "DISMISSED"))
+
+    assert (result.determination, result.reasons) == (
+        "NOT_ELIGIBLE",
+        {"VIOLENT_OFFENSE_ASSOCIATED"},
+    )
+
+
+def test_a_section_with_leading_zeros_is_section_4() -> None:
+    [result] = judge(record(statute="720 ILCS 550/04(c)"))
+
+    assert (result.determination, result.reasons) == ("ELIGIBLE", frozenset())
+
+
+def test_a_violent_section_keeps_its_decimal_digits_as_written() -> None:
+    # 11-1.20 (criminal sexual assault) is on the violent list; 11-1.2 is not.
+    assert reasons(record(), _same_case("720-5/011-1.20", "DISMISSED")) == {
+        "VIOLENT_OFFENSE_ASSOCIATED"
+    }
+    assert reasons(record(), _same_case("720-5/11-1.2", "DISMISSED")) == set()
+
+
 def test_the_associated_rows_are_named_in_the_details() -> None:
     rows = [
         record(),
@@ -574,6 +616,12 @@ def test_it_refuses_a_later_copy_of_the_same_charge(copy: Record) -> None:
 )
 def test_a_different_charge_is_not_a_copy(other: Record) -> None:
     assert "DUPLICATE_ROW" not in judge(record(), other)[1].reasons
+
+
+def test_a_copy_written_with_leading_zeros_is_a_copy() -> None:
+    _, second = judge(record(), record(row=2, statute="720 ILCS 550/04(c)"))
+
+    assert (second.determination, second.reasons) == ("NOT_ELIGIBLE", {"DUPLICATE_ROW"})
 
 
 def test_every_later_copy_points_at_the_first() -> None:
