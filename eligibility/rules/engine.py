@@ -9,11 +9,9 @@ repeats (statutes, dispositions, counties, dates) is read once per distinct text
 from __future__ import annotations
 
 import gc
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any, Final, TypeVar
 
 from eligibility.rules.amounts import SubsectionRange, amount_from_description, subsection_range
@@ -25,6 +23,7 @@ from eligibility.rules.classes import (
 )
 from eligibility.rules.dates import parse_date, read_date
 from eligibility.rules.dispositions import read_disposition
+from eligibility.rules.identifiers import case_key, dcn_key, sid_key
 from eligibility.rules.reasons import REASONS
 from eligibility.rules.records import (
     ELIGIBLE,
@@ -47,7 +46,6 @@ ADULT_AGE: Final = 18
 
 _K = TypeVar("_K")
 _T = TypeVar("_T")
-_NOT_ALNUM_RE = re.compile(r"[^A-Z0-9]")
 
 # What an associated row does to a section 4/5 row (R14, R15, R16, R21), and where the
 # rows that did it are listed in the details.
@@ -97,16 +95,11 @@ def collapse(text: str) -> str:
     return " ".join(text.upper().split())
 
 
-@lru_cache(maxsize=65536)
-def case_key(court_case_number: str) -> str:
-    """The case key (section 3): upper-cased, everything but ASCII letters and digits removed."""
-    return _NOT_ALNUM_RE.sub("", court_case_number.upper())
-
-
 def person_key(record: Record) -> str | tuple[str, str, date | str]:
-    """The person key (section 3): the SID, else the names and the date of birth."""
-    if record.sid:
-        return record.sid
+    """The person key (section 3): the SID (see ``sid_key``), else the names and the date of
+    birth."""
+    if record.sid and (sid := sid_key(record.sid)):
+        return sid
     birth = read_date(record.date_of_birth)
     return (
         collapse(record.last_name),
@@ -235,6 +228,8 @@ class _Run:
         self._copy_keys: dict[Statute | str, int] = {}
         self.dates: _Memo[str, date | None] = _Memo(parse_date)
         self.case_keys: _Memo[str, str] = _Memo(case_key)
+        self.sid_keys: _Memo[str, str] = _Memo(sid_key)
+        self.dcn_keys: _Memo[str, str] = _Memo(dcn_key)
         self.statutes: _Memo[str, _StatuteFacts] = _Memo(
             lambda text: _statute_facts(text, self._copy_keys)
         )
@@ -478,7 +473,8 @@ def _judge_person(
 ) -> None:
     """Judge the rows of one person: R14-R16 and R21 (associated rows), R20 (duplicates)."""
     statutes, dispositions, case_keys = run.statutes, run.dispositions, run.case_keys
-    rows: list[tuple[int, Record, _StatuteFacts, tuple[str | None, bool, str], str]] = []
+    dcn_keys = run.dcn_keys
+    rows: list[tuple[int, Record, _StatuteFacts, tuple[str | None, bool, str], str, str]] = []
     # A case's (or a DCN's) triggers are found once and shared by its section 4/5 rows. A
     # trigger row is never a section 4/5 row, so no row is its own trigger.
     by_case: dict[str, Triggers] = {}
@@ -489,14 +485,15 @@ def _judge_person(
         fact = statutes[record.statute]
         disposition = dispositions[record.disposition]
         key = case_keys[record.court_case_number]
-        rows.append((index, record, fact, disposition, key))
+        dcn = dcn_keys[record.dcn] if record.dcn else ""
+        rows.append((index, record, fact, disposition, key, dcn))
         if fact.cca:
             any_cca = True
         for code in fact.triggers_convicted if disposition[1] else fact.triggers_otherwise:
             if key:
                 by_case.setdefault(key, {}).setdefault(code, []).append(record.row)
-            if record.dcn:
-                by_dcn.setdefault(record.dcn, {}).setdefault(code, []).append(record.row)
+            if dcn:
+                by_dcn.setdefault(dcn, {}).setdefault(code, []).append(record.row)
     if not any_cca:
         by_case = by_dcn = {}
 
@@ -504,7 +501,7 @@ def _judge_person(
     first_copies: dict[tuple[Any, ...], int] = {}  # the row number of each row's first copy
     merged: dict[tuple[str, str], Triggers] = {}  # one merge per (case, DCN), not per row
     judge = run.judge
-    for index, record, fact, disposition, key in rows:
+    for index, record, fact, disposition, key, dcn in rows:
         disposition_date = dates[record.disposition_date]
         first = first_copies.setdefault(
             (
@@ -518,9 +515,9 @@ def _judge_person(
         triggers: Triggers | None = None
         if fact.cca and (by_case or by_dcn):
             from_case = by_case.get(key) if key else None
-            from_dcn = by_dcn.get(record.dcn) if record.dcn else None
+            from_dcn = by_dcn.get(dcn) if dcn else None
             if from_case and from_dcn and from_case != from_dcn:
-                merge_key = (key, record.dcn)
+                merge_key = (key, dcn)
                 triggers = merged.get(merge_key)
                 if triggers is None:
                     triggers = merged[merge_key] = _merge(from_case, from_dcn)
@@ -551,8 +548,10 @@ def _evaluate(records: Sequence[Record], policy: Policy, as_of: date) -> list[Re
     run = _Run(policy, as_of)
     # A person's single row is kept as an int; a list is made only for a second row.
     people: dict[Any, int | list[int]] = {}
+    sid_keys = run.sid_keys
     for index, record in enumerate(records):
-        key = record.sid or person_key(record)
+        # The SID's key read once per distinct SID; no SID (or one of only spaces): the names.
+        key = (sid_keys[record.sid] if record.sid else None) or person_key(record)
         seen = people.get(key)
         if seen is None:
             people[key] = index

@@ -494,6 +494,60 @@ def test_without_a_sid_the_names_and_date_of_birth_make_the_person() -> None:
     assert reasons(first, other, stranger) == {"VIOLENT_OFFENSE_ASSOCIATED"}
 
 
+@pytest.mark.parametrize(
+    ("sid", "other_sid"),
+    [("a301", "A301"), (" A 301", "A301"), ("1234567.0", "1234567"), ("1234567", "1234567.0")],
+)
+def test_a_sid_written_another_way_is_the_same_person(sid: str, other_sid: str) -> None:
+    first = record(sid=sid)
+    other = record(row=2, sid=other_sid, statute="720-5/12-3.2", disposition="DISMISSED")
+
+    [result, _] = judge(first, other)
+
+    assert (result.determination, result.reasons) == (
+        "NOT_ELIGIBLE",
+        {"VIOLENT_OFFENSE_ASSOCIATED"},
+    )
+
+
+def test_a_sid_written_another_way_makes_a_copy_a_duplicate() -> None:
+    _, copy = judge(record(sid="a301"), record(row=2, sid="A301"))
+
+    assert copy.reasons == {"DUPLICATE_ROW"}
+
+
+def test_a_case_number_excel_stored_as_a_number_is_the_same_case() -> None:
+    first = record(court_case_number="20151234567")
+    other = record(
+        row=2, court_case_number="20151234567.0", statute="720-5/12-3.2", disposition="DISMISSED"
+    )
+
+    assert reasons(first, other) == {"VIOLENT_OFFENSE_ASSOCIATED"}
+
+
+def test_a_point_zero_does_not_make_another_case_number() -> None:
+    # 12345.0 is case 12345, not case 123450.
+    first = record(court_case_number="123450")
+    other = record(
+        row=2, court_case_number="12345.0", statute="720-5/12-3.2", disposition="DISMISSED"
+    )
+
+    assert reasons(first, other) == set()
+
+
+def test_a_dcn_excel_stored_as_a_number_is_the_same_dcn() -> None:
+    first = record(dcn="10888529")
+    other = record(
+        row=2,
+        statute="720-5/12-3.2",
+        disposition="DISMISSED",
+        court_case_number="11C200",
+        dcn="10888529.0",
+    )
+
+    assert reasons(first, other) == {"VIOLENT_OFFENSE_ASSOCIATED"}
+
+
 def test_a_row_with_a_sid_is_not_the_same_person_as_one_without() -> None:
     assert reasons(record(), record(row=2, sid="", statute="720-5/12-3.2")) == set()
 
