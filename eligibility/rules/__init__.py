@@ -5,7 +5,12 @@
 
 from __future__ import annotations
 
-from eligibility.rules.amounts import SubsectionRange, amount_from_description, subsection_range
+from eligibility.rules.amounts import (
+    Amount,
+    SubsectionRange,
+    amount_from_description,
+    subsection_range,
+)
 from eligibility.rules.classes import OffenseClass, read_offense_class
 from eligibility.rules.dates import read_date
 from eligibility.rules.dispositions import DispositionKind, read_disposition
@@ -32,6 +37,7 @@ __all__ = [
     "REASONS",
     "RULESET_VERSION",
     "VIOLENT_OFFENSES",
+    "Amount",
     "Determination",
     "DispositionKind",
     "OffenseClass",

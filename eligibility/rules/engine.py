@@ -14,7 +14,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final, TypeVar
 
-from eligibility.rules.amounts import SubsectionRange, amount_from_description, subsection_range
+from eligibility.rules.amounts import (
+    Amount,
+    SubsectionRange,
+    amount_from_description,
+    subsection_range,
+)
 from eligibility.rules.classes import (
     FELONY_CLASSES,
     MISDEMEANOR_CLASSES,
@@ -244,7 +249,7 @@ class _Run:
             tuple[str, OffenseClass | None, SubsectionRange | None],
             tuple[tuple[str, ...], str | None],
         ] = _Memo(lambda key: class_rule(*key, policy))
-        self.bases: _Memo[tuple[Statute, str, float | None, SubsectionRange | None], str] = _Memo(
+        self.bases: _Memo[tuple[Statute, str, Amount | None, SubsectionRange | None], str] = _Memo(
             lambda key: _basis_text(*key)
         )
 
@@ -306,6 +311,7 @@ class _Run:
 
         statute = statute_facts.statute
         table: SubsectionRange | None = None
+        amount: Amount | None = None
         if statute_facts.cca and statute is not None:
             table = subsection_range(
                 statute.section, statute.subsection, offense_date, disposition_date
@@ -317,22 +323,26 @@ class _Run:
                 known = self.class_rules[statute.section, recorded_class, table]
                 codes.extend(known[0])
                 details["effective_class"] = known[1]
-            # R12, R13: the lower bound of the subsection's range, else the description's.
-            amount: float | None
+            # R12, R13: the subsection's amount range, else the description's.
             if table is not None:
-                amount = table.lower_grams
+                amount = table.amount
                 details["amount_source"] = "subsection"
                 details["amount_table"] = table.table
             else:
                 amount = amount_from_description(record.offense_description)
                 details["amount_source"] = "offense description" if amount is not None else None
-            details["amount_grams"] = amount
+            if amount is not None:
+                details["amount_more_than_grams"] = amount.more_than
+                details["amount_at_most_grams"] = amount.at_most
             max_grams = self.max_grams
             if max_grams is not None:
                 if amount is None:
                     add("AMOUNT_UNKNOWN")
-                elif amount >= max_grams:
+                elif amount.more_than >= max_grams:
                     add("OVER_PROGRAM_AMOUNT")
+                elif amount.at_most is None or amount.at_most > max_grams:
+                    # The range spans the limit: the amount may be far over it.
+                    add("AMOUNT_UNKNOWN")
             # R14, R15, R16, R21
             if triggers:
                 for code, rows in triggers.items():
@@ -366,9 +376,7 @@ class _Run:
 
         determination, reasons = self.determinations[tuple(codes)]
         if determination == ELIGIBLE and statute is not None:
-            details["basis"] = self.bases[
-                statute, details["effective_class"], details["amount_grams"], table
-            ]
+            details["basis"] = self.bases[statute, details["effective_class"], amount, table]
         return _result(record.row, determination, reasons, self.as_of, details)
 
 
@@ -437,23 +445,23 @@ def _class_label(offense_class: str) -> str:
 def _basis_text(
     statute: Statute,
     effective_class: str,
-    amount: float | None,
+    amount: Amount | None,
     table: SubsectionRange | None,
 ) -> str:
     """The basis of an ELIGIBLE row (section 8): the section, class and amount that passed."""
     classes = " or ".join(_class_label(part) for part in effective_class.split(" or "))
     text = f"Cannabis Control Act Section {statute.section} ({statute}); {classes}; "
+    if amount is None:
+        return text + "amount not checked (no program cap)"
+    parts = []
+    if amount.more_than or amount.at_most is None:
+        parts.append(f"more than {amount.more_than:g} g")
+    if amount.at_most is not None:
+        parts.append(f"not more than {amount.at_most:g} g")
+    text += ", ".join(parts)
     if table is not None:
-        if table.lower_grams:
-            text += f"more than {table.lower_grams:g} g"
-            if table.upper_grams is not None:
-                text += f", not more than {table.upper_grams:g} g"
-        else:
-            text += f"not more than {table.upper_grams:g} g"
         return text + f" (subsection ({table.subsection}), {table.table} table)"
-    if amount is not None:
-        return text + f"at least {amount:g} g per the offense description"
-    return text + "amount not checked (no program cap)"
+    return text + " per the offense description"
 
 
 # Associated rows listed in a row's details, at most (the count of all of them is kept too).

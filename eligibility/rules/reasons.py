@@ -174,8 +174,10 @@ _ALL: Final = (
         "AMOUNT_UNKNOWN",
         NEEDS_REVIEW,
         "R13",
-        "Neither the subsection nor the offense description tells the amount of cannabis; find "
-        "the weight in the court file or lab report.",
+        "Neither the subsection nor the offense description shows that the amount of cannabis "
+        "was within the program's limit (none is written, or the range written, such as more "
+        "than 10 grams, reaches past the limit); find the weight in the court file or lab "
+        "report.",
         'The office\'s program: not more than 30 grams ("Minor Cannabis Offense"); the amount '
         "must be known.",
     ),

@@ -336,7 +336,9 @@ def test_an_unknown_offense_date_uses_the_old_table_for_an_old_disposition() -> 
         ("720-550/5(d)", "3", "", {"CLASS_NOT_ELIGIBLE", "OVER_PROGRAM_AMOUNT"}),
         ("720-550/4", "A", "POSS CANNABIS 10-30 GRAMS", set()),
         ("720-550/4", "A", "POSS CANNABIS 30-500 GRAMS", {"OVER_PROGRAM_AMOUNT"}),
-        ("720-550/4", "A", "POSS CANNABIS MORE THAN 29.9 GRAMS", set()),
+        ("720-550/4", "A", "POSS CANNABIS MORE THAN 29.9 GRAMS", {"AMOUNT_UNKNOWN"}),
+        ("720-550/4", "A", "POSS CANNABIS MORE THAN 30 GRAMS", {"OVER_PROGRAM_AMOUNT"}),
+        ("720-550/4", "A", "POSS CANNABIS NOT MORE THAN 30 GRAMS", set()),
         ("720-550/4", "A", "POSS CANNABIS LESS THAN 2.5 GRAMS", set()),
         ("720-550/4", "A", "POSSESSION OF CANNABIS", {"AMOUNT_UNKNOWN"}),
         ("720-550/5", "4", "MANUFACTURE/DELIVER CANNABIS", {"AMOUNT_UNKNOWN"}),
@@ -367,8 +369,59 @@ def test_no_program_cap_silences_both_amount_rules() -> None:
 
 
 def test_the_program_cap_is_a_policy_switch() -> None:
+    # record(): 4(c) before 2016, more than 10 g and at most 30 g.
     assert reasons(record(), policy=Policy(max_grams=10)) == {"OVER_PROGRAM_AMOUNT"}
-    assert reasons(record(), policy=Policy(max_grams=10.5)) == set()
+    assert reasons(record(), policy=Policy(max_grams=10.5)) == {"AMOUNT_UNKNOWN"}
+    assert reasons(record(), policy=Policy(max_grams=30)) == set()
+    assert reasons(record(), policy=Policy(max_grams=31)) == set()
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "POSS CANNABIS MORE THAN 10 GRAMS",
+        "POSS CANNABIS OVER 2.5 G",
+        "POSS CANNABIS >10G",
+        "POSS CANNABIS UNDER 500 GRAMS",
+        "POSS CANNABIS LESS THAN 31 GRAMS",
+        "POSS CANNABIS 500 GRAMS OR LESS",
+        "POSS CANNABIS 10-100 GRAMS",
+        "POSS CANNABIS 0-30.5 GRAMS",
+    ],
+)
+def test_an_amount_range_that_spans_the_program_limit_needs_a_person(description: str) -> None:
+    [result] = judge(record(statute="720-550/4", offense_description=description))
+
+    assert (result.determination, result.reasons) == ("NEEDS_REVIEW", {"AMOUNT_UNKNOWN"})
+
+
+@pytest.mark.parametrize(
+    "description",
+    ["POSS CANNABIS 10-30 GRAMS", "POSS CANNABIS UNDER 30 G", "POSS CANNABIS 30 GRAMS OR LESS"],
+)
+def test_an_amount_range_within_the_program_limit_passes(description: str) -> None:
+    assert reasons(record(statute="720-550/4", offense_description=description)) == set()
+
+
+@pytest.mark.parametrize(
+    "description",
+    ["POSS CANNABIS 1,000 GRAMS OR LESS", "POSS CANNABIS 2,500-10,000 G", "THUNDER 30 G"],
+)
+def test_a_description_whose_amount_the_rules_cannot_read_needs_a_person(description: str) -> None:
+    row = record(statute="720-550/4", offense_description=description)
+
+    assert reasons(row) == {"AMOUNT_UNKNOWN"}
+
+
+def test_a_subsection_range_that_spans_a_higher_cap_needs_a_person() -> None:
+    # 4(d) before 2016: more than 30 g, at most 500 g; the cap at 100 g falls inside.
+    cap_100 = Policy(max_grams=100)
+    old_4d = record(statute="720-550/4(d)", offense_class="4")
+
+    assert reasons(old_4d, policy=cap_100) == {"AMOUNT_UNKNOWN"}
+    # 4(c) from 2016-07-29: more than 30 g, at most 100 g, within the cap.
+    new_4c = record(offense_date="2017-01-15", disposition_date="2017-03-01", sentence="CTS")
+    assert reasons(new_4c, policy=cap_100) == set()
 
 
 # R14, R15, R16, R21: associated rows
@@ -773,7 +826,8 @@ def test_an_eligible_row_states_the_section_class_and_amount_that_passed() -> No
         },
         "recorded_class": "A",
         "effective_class": "A",
-        "amount_grams": 10,
+        "amount_more_than_grams": 10,
+        "amount_at_most_grams": 30,
         "amount_source": "subsection",
         "amount_table": "section 4 before 2016-07-29",
         "sentence_end": "2011-04-01",
@@ -785,9 +839,21 @@ def test_an_eligible_row_states_the_section_class_and_amount_that_passed() -> No
 def test_an_amount_from_the_description_says_so() -> None:
     [result] = judge(record(statute="720-550/4", offense_description="POSS CANNABIS 2.5-10 GRAMS"))
 
-    assert result.details["amount_grams"] == 2.5
+    assert result.details["amount_more_than_grams"] == 2.5
+    assert result.details["amount_at_most_grams"] == 10
     assert result.details["amount_source"] == "offense description"
-    assert result.details["basis"].endswith("at least 2.5 g per the offense description")
+    assert result.details["basis"].endswith(
+        "more than 2.5 g, not more than 10 g per the offense description"
+    )
+
+
+def test_an_amount_of_at_most_n_grams_is_shown_as_such() -> None:
+    row = record(statute="720-550/4", offense_description="POSS CANNABIS LESS THAN 2.5 GRAMS")
+
+    [result] = judge(row)
+
+    assert result.details["amount_more_than_grams"] == 0
+    assert result.details["basis"].endswith("; not more than 2.5 g per the offense description")
 
 
 def test_two_possible_classes_are_both_shown() -> None:
