@@ -122,9 +122,12 @@ def normalise_county(county: str) -> str:
 def association_triggers(statute: Statute | None, convicted: bool) -> tuple[str, ...]:
     """What a row does to the section 4/5 rows associated with it (R14, R15, R16, R21).
 
-    Unrecognized statutes and section 4/5 rows trigger nothing.
+    Section 4/5 rows trigger nothing. An unrecognized statute triggers none of R14-R16; as a
+    conviction it triggers R21 (what it was is for a person).
     """
-    if statute is None or statute.is_cca_4_or_5:
+    if statute is None:
+        return (_MIXED,) if convicted else ()
+    if statute.is_cca_4_or_5:
         return ()
     kind = violence_kind(statute)
     if kind == "violent":

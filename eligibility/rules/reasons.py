@@ -242,8 +242,8 @@ _ALL: Final = (
         "MIXED_CASE",
         NEEDS_REVIEW,
         "R21",
-        "The same case has other, non-cannabis convictions; decide whether to vacate this "
-        "count alone.",
+        "The same case has other convictions, not for cannabis or for a statute that could not "
+        "be read; decide whether to vacate this count alone.",
         "Vacating one count of a case with other convictions is for a person.",
     ),
 )

@@ -447,7 +447,13 @@ def _same_case(statute: str, disposition: str = "GUILTY", **fields: str) -> Reco
         (_same_case("720-550/5.2(b)"), {"MIXED_CASE"}),
         (_same_case("720-570/402(c)", "DISMISSED"), set()),
         (_same_case("720-5/12-3.25"), {"MIXED_CASE"}),
-        (_same_case("POSS WEAPON"), set()),
+        # an unrecognized statute: R21 when it is a conviction, nothing else
+        (_same_case("POSS WEAPON"), {"MIXED_CASE"}),
+        (_same_case(""), {"MIXED_CASE"}),
+        (_same_case("720-5/8-4(720-5/12-3.2)(1)", "PLEA OF GUILTY"), {"MIXED_CASE"}),
+        (_same_case("POSS WEAPON", "DISMISSED"), set()),
+        (_same_case("POSS WEAPON", "SUPERVISION"), set()),
+        (_same_case("POSS WEAPON", "TRANSFERRED"), set()),
         (_same_case("720-550/5(c)"), set()),
         (_same_case("ATTEMPT 720-550/4(b)"), set()),
     ],
@@ -483,6 +489,14 @@ def test_a_violent_section_keeps_its_decimal_digits_as_written() -> None:
         "VIOLENT_OFFENSE_ASSOCIATED"
     }
     assert reasons(record(), _same_case("720-5/11-1.2", "DISMISSED")) == set()
+
+
+def test_an_associated_conviction_whose_statute_cannot_be_read_is_named_for_a_person() -> None:
+    [result, other] = judge(record(), _same_case("UNLAWFUL USE OF WEAPON"))
+
+    assert (result.determination, result.reasons) == ("NEEDS_REVIEW", {"MIXED_CASE"})
+    assert result.details["mixed_case_rows"] == [2]
+    assert other.reasons == {"STATUTE_UNRECOGNIZED"}
 
 
 def test_the_associated_rows_are_named_in_the_details() -> None:
