@@ -666,6 +666,34 @@ def test_it_checks_that_the_sentence_is_complete_on_the_as_of_date(
     assert reasons(row, as_of=as_of) == expected
 
 
+@pytest.mark.parametrize("sentence", ["30YRS IDOC", "30 YRS IDOC", "IDOC 30YRS"])
+def test_a_term_written_without_a_space_still_runs(sentence: str) -> None:
+    row = record(
+        statute="720-550/4(b)",
+        offense_class="B",
+        offense_date="2012-01-01",
+        disposition_date="2012-05-10",
+        sentence=sentence,
+    )
+
+    [result] = judge(row)
+
+    assert (result.determination, result.reasons) == ("NOT_ELIGIBLE", {"SENTENCE_NOT_COMPLETE"})
+    assert result.details["sentence_end"] == "2042-05-10"
+
+
+def test_a_recent_sentence_of_only_a_number_and_a_unit_is_unreadable() -> None:
+    row = record(
+        statute="720-550/4(b)",
+        offense_class="B",
+        offense_date="2018-05-01",
+        disposition_date="2018-09-01",
+        sentence="2YRS",
+    )
+
+    assert reasons(row, as_of=date(2019, 12, 1)) == {"SENTENCE_STATUS_UNKNOWN"}
+
+
 def test_the_recent_sentence_window_is_a_policy_switch() -> None:
     row = record(disposition_date="2010-04-01", sentence="BOOT CAMP")
 
