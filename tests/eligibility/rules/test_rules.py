@@ -51,6 +51,26 @@ def test_it_sends_a_row_it_cannot_match_or_date_to_review(fields: dict[str, str]
     assert result.determination == "NEEDS_REVIEW"
 
 
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"date_of_birth": "5/5/1960 OR 1961"},
+        {"disposition_date": "2010-04-01 OR LATER"},
+        {"offense_date": "2010-01-01 APPROX", "arrest_date": ""},
+    ],
+)
+def test_text_after_a_date_that_is_not_a_time_makes_it_unreadable(fields: dict[str, str]) -> None:
+    [result] = judge(record(**fields))
+
+    assert (result.determination, result.reasons) == ("NEEDS_REVIEW", {"INSUFFICIENT_DATA"})
+
+
+def test_a_time_after_a_date_is_ignored() -> None:
+    row = record(date_of_birth="1/1/1970 12:00:00 AM", disposition_date="2010-04-01 00:00:00.000")
+
+    assert reasons(row) == set()
+
+
 def test_an_arrest_date_stands_in_for_a_missing_offense_date() -> None:
     assert reasons(record(offense_date="", arrest_date="2010-01-01")) == set()
 
