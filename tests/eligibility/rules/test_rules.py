@@ -90,6 +90,20 @@ def test_it_takes_cook_in_any_spelling_or_no_county_at_all(county: str) -> None:
     assert reasons(record(county=county)) == set()
 
 
+@pytest.mark.parametrize(
+    ("county", "out"),
+    [
+        ("COOK COUNTY", False),
+        ("cook   county", False),
+        ("COOK COUNTY COUNTY", True),  # one trailing COUNTY is removed, not two
+        ("COOKCOUNTY", True),
+        ("COUNTY OF COOK", True),
+    ],
+)
+def test_one_trailing_county_is_removed_before_comparing(county: str, out: bool) -> None:
+    assert reasons(record(county=county)) == ({"OUT_OF_COUNTY"} if out else set())
+
+
 def test_the_office_county_is_a_policy_switch() -> None:
     will = Policy(county="Will")
 
@@ -742,6 +756,19 @@ def test_it_sends_an_offense_before_the_18th_birthday_to_review(
     birth: str, offense: str, juvenile: bool
 ) -> None:
     found = reasons(record(date_of_birth=birth, offense_date=offense))
+
+    assert found == ({"JUVENILE_AT_OFFENSE"} if juvenile else set())
+
+
+@pytest.mark.parametrize(
+    ("offense", "juvenile"),
+    [("2014-02-27", True), ("2014-02-28", True), ("2014-03-01", False), ("2016-02-29", False)],
+)
+def test_a_leap_day_birthday_is_reached_on_1_march_of_a_common_year(
+    offense: str, juvenile: bool
+) -> None:
+    # Born 29 February 1996: 18 on 1 March 2014 (2014 has no 29 February).
+    found = reasons(record(date_of_birth="1996-02-29", offense_date=offense))
 
     assert found == ({"JUVENILE_AT_OFFENSE"} if juvenile else set())
 
