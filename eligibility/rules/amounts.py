@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import Final, Literal, NamedTuple
@@ -43,10 +43,11 @@ class SubsectionRange:
     upper_grams: float | None
     first: OffenseClass
     subsequent: OffenseClass
+    # The range as R12/R13 read it, made once (the engine reads it for every row).
+    amount: Amount = field(init=False, repr=False)
 
-    @property
-    def amount(self) -> Amount:
-        return Amount(self.lower_grams, self.upper_grams)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "amount", Amount(self.lower_grams, self.upper_grams))
 
     @property
     def classes(self) -> tuple[OffenseClass, ...]:
