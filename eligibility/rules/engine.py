@@ -236,8 +236,6 @@ class _Run:
         self._copy_keys: dict[Statute | str, int] = {}
         self.dates: _Memo[str, date | None] = _Memo(parse_date)
         self.case_keys: _Memo[str, str] = _Memo(case_key)
-        self.sid_keys: _Memo[str, str] = _Memo(sid_key)
-        self.dcn_keys: _Memo[str, str] = _Memo(dcn_key)
         self.statutes: _Memo[str, _StatuteFacts] = _Memo(
             lambda text: _statute_facts(text, self._copy_keys)
         )
@@ -484,7 +482,6 @@ def _judge_person(
 ) -> None:
     """Judge the rows of one person: R14-R16 and R21 (associated rows), R20 (duplicates)."""
     statutes, dispositions, case_keys = run.statutes, run.dispositions, run.case_keys
-    dcn_keys = run.dcn_keys
     rows: list[tuple[int, Record, _StatuteFacts, tuple[str | None, bool, str], str, str]] = []
     # A case's (or a DCN's) triggers are found once and shared by its section 4/5 rows. A
     # trigger row is never a section 4/5 row, so no row is its own trigger.
@@ -496,7 +493,9 @@ def _judge_person(
         fact = statutes[record.statute]
         disposition = dispositions[record.disposition]
         key = case_keys[record.court_case_number]
-        dcn = dcn_keys[record.dcn] if record.dcn else ""
+        dcn = record.dcn
+        if dcn.endswith(".0"):  # the only DCNs another way of writing changes (section 3)
+            dcn = dcn_key(dcn)
         rows.append((index, record, fact, disposition, key, dcn))
         if fact.cca:
             any_cca = True
@@ -555,14 +554,40 @@ def evaluate(records: Sequence[Record], policy: Policy, as_of: date) -> list[Res
             gc.enable()
 
 
+def _merge_sids(people: dict[Any, int | list[int]], records: Sequence[Record]) -> None:
+    """Regroup rows grouped by the SID as written under the person key of section 3: SIDs that
+    differ only in case, whitespace or a trailing ``.0`` are one person; a SID of only spaces is
+    no SID. A merged group keeps its rows in input order (R20: the first copy)."""
+    moves = []
+    for written in people:
+        if type(written) is str:
+            # An upper-case SID of letters and digits (the common case) is its own key.
+            key = written.upper() if written.isalnum() else sid_key(written)
+            if key != written:
+                moves.append((written, key))
+    for written, key in moves:
+        group = people.pop(written)
+        for index in [group] if isinstance(group, int) else group:
+            person = key or person_key(records[index])
+            seen = people.get(person)
+            if seen is None:
+                people[person] = index
+            elif isinstance(seen, int):
+                people[person] = sorted((seen, index))
+            else:
+                seen.append(index)
+                if seen[-2] > index:
+                    seen.sort()
+
+
 def _evaluate(records: Sequence[Record], policy: Policy, as_of: date) -> list[Result]:
     run = _Run(policy, as_of)
-    # A person's single row is kept as an int; a list is made only for a second row.
+    # A person's single row is kept as an int; a list is made only for a second row. Rows are
+    # grouped by the SID as written, and the groups of SIDs written another way (a301, A301,
+    # 1234567.0) are merged after: the key is read once per distinct SID, not per row.
     people: dict[Any, int | list[int]] = {}
-    sid_keys = run.sid_keys
     for index, record in enumerate(records):
-        # The SID's key read once per distinct SID; no SID (or one of only spaces): the names.
-        key = (sid_keys[record.sid] if record.sid else None) or person_key(record)
+        key = record.sid or person_key(record)
         seen = people.get(key)
         if seen is None:
             people[key] = index
@@ -570,6 +595,7 @@ def _evaluate(records: Sequence[Record], policy: Policy, as_of: date) -> list[Re
             people[key] = [seen, index]
         else:
             seen.append(index)
+    _merge_sids(people, records)
 
     results: list[Result | None] = [None] * len(records)
     statutes, dispositions, judge = run.statutes, run.dispositions, run.judge

@@ -25,11 +25,12 @@ def integer_text(text: str) -> str:
     return text
 
 
-@lru_cache(maxsize=65536)
 def sid_key(sid: str) -> str:
     """The SID as the person key compares it (section 3): upper-cased, whitespace removed, and
     digits followed by ``.0`` read as the digits (``a301`` is ``A301``, ``1234567.0`` is
-    ``1234567``). Empty when the SID is."""
+    ``1234567``). Empty when the SID is only whitespace."""
+    if sid.isalnum():  # no whitespace and no point: only the case can change
+        return sid.upper()
     return integer_text("".join(sid.split()).upper())
 
 
@@ -37,9 +38,11 @@ def sid_key(sid: str) -> str:
 def case_key(court_case_number: str) -> str:
     """The case key (section 3): upper-cased, everything but ASCII letters and digits removed,
     after a number's ``.0`` is read away (``12345.0`` is case ``12345``, not ``123450``)."""
-    return _NOT_ALNUM_RE.sub("", integer_text(court_case_number.strip()).upper())
+    if court_case_number.endswith(".0"):
+        court_case_number = integer_text(court_case_number)
+    return _NOT_ALNUM_RE.sub("", court_case_number.upper())
 
 
 def dcn_key(dcn: str) -> str:
     """The DCN as association compares it (section 3; ``.0`` read away as for any number)."""
-    return integer_text(dcn.strip())
+    return integer_text(dcn)

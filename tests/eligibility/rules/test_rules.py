@@ -617,6 +617,31 @@ def test_a_sid_written_another_way_makes_a_copy_a_duplicate() -> None:
     assert copy.reasons == {"DUPLICATE_ROW"}
 
 
+@pytest.mark.parametrize(
+    "sids",
+    [
+        ("a301", "A301", "A301"),
+        ("A301", "a301", "A301"),
+        ("A301", "A301", " a 301"),
+        ("a301", " A301", "a 301 "),
+        ("1234567.0", "1234567", "1234567.0"),
+    ],
+)
+def test_the_first_copy_is_the_first_row_whatever_the_spelling_of_the_sid(
+    sids: tuple[str, str, str],
+) -> None:
+    results = judge(*(record(row=number, sid=sid) for number, sid in enumerate(sids, start=1)))
+
+    assert [result.details.get("duplicate_of") for result in results] == [None, 1, 1]
+
+
+def test_a_sid_of_only_spaces_groups_the_row_by_name() -> None:
+    first = record(sid="")
+    other = record(row=2, sid="   ", statute="720-5/12-3.2", disposition="DISMISSED")
+
+    assert reasons(first, other) == {"VIOLENT_OFFENSE_ASSOCIATED"}
+
+
 def test_a_case_number_excel_stored_as_a_number_is_the_same_case() -> None:
     first = record(court_case_number="20151234567")
     other = record(
