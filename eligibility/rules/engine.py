@@ -554,18 +554,16 @@ def evaluate(records: Sequence[Record], policy: Policy, as_of: date) -> list[Res
             gc.enable()
 
 
-def _merge_sids(people: dict[Any, int | list[int]], records: Sequence[Record]) -> None:
-    """Regroup rows grouped by the SID as written under the person key of section 3: SIDs that
-    differ only in case, whitespace or a trailing ``.0`` are one person; a SID of only spaces is
-    no SID. A merged group keeps its rows in input order (R20: the first copy)."""
-    moves = []
-    for written in people:
-        if type(written) is str:
-            # An upper-case SID of letters and digits (the common case) is its own key.
-            key = written.upper() if written.isalnum() else sid_key(written)
-            if key != written:
-                moves.append((written, key))
-    for written, key in moves:
+def _merge_sids(
+    people: dict[Any, int | list[int]], written_sids: list[str], records: Sequence[Record]
+) -> None:
+    """Regroup the rows of SIDs as written under the person key of section 3: SIDs that differ
+    only in case, whitespace or a trailing ``.0`` are one person; a SID of only spaces is no
+    SID. A merged group keeps its rows in input order (R20: the first copy)."""
+    for written in written_sids:
+        key = sid_key(written)
+        if key == written:
+            continue
         group = people.pop(written)
         for index in [group] if isinstance(group, int) else group:
             person = key or person_key(records[index])
@@ -583,19 +581,25 @@ def _merge_sids(people: dict[Any, int | list[int]], records: Sequence[Record]) -
 def _evaluate(records: Sequence[Record], policy: Policy, as_of: date) -> list[Result]:
     run = _Run(policy, as_of)
     # A person's single row is kept as an int; a list is made only for a second row. Rows are
-    # grouped by the SID as written, and the groups of SIDs written another way (a301, A301,
-    # 1234567.0) are merged after: the key is read once per distinct SID, not per row.
+    # grouped by the SID as written; a SID that is not already its own key (a301, 1234567.0) is
+    # noted the first time it is seen, and its group merged after.
     people: dict[Any, int | list[int]] = {}
+    rewritten: list[str] = []
     for index, record in enumerate(records):
-        key = record.sid or person_key(record)
+        sid = record.sid
+        key = sid or person_key(record)
         seen = people.get(key)
         if seen is None:
             people[key] = index
+            # Digits, or upper-case ASCII letters and digits: the SID is its own key.
+            if sid and not (sid.isdigit() or (sid.isascii() and sid.isalnum() and sid.isupper())):
+                rewritten.append(sid)
         elif isinstance(seen, int):
             people[key] = [seen, index]
         else:
             seen.append(index)
-    _merge_sids(people, records)
+    if rewritten:
+        _merge_sids(people, rewritten, records)
 
     results: list[Result | None] = [None] * len(records)
     statutes, dispositions, judge = run.statutes, run.dispositions, run.judge
