@@ -67,6 +67,8 @@ _TRIGGER_DETAIL: Final = {
 
 # Associated rows that trigger R14-R16/R21, by reason code, as row numbers.
 Triggers = dict[str, list[int]]
+# An amount (R12, R13): the range, its details, and the code it gives under the policy.
+_AmountFacts = tuple[Amount | None, dict[str, Any], str | None]
 
 # ``Result(...)`` runs the frozen dataclass's ``__init__``: one ``object.__setattr__`` call per
 # field, a quarter of the time a row takes. Filling the slots directly gives the same object
@@ -253,6 +255,37 @@ class _Run:
         self.bases: _Memo[tuple[Statute, str, Amount | None, SubsectionRange | None], str] = _Memo(
             lambda key: _basis_text(*key)
         )
+        # R12/R13 for each subsection row and each description text: the amount, what the
+        # details say of it, and the code.
+        self.table_amounts: _Memo[SubsectionRange, _AmountFacts] = _Memo(
+            lambda table: self._amount_facts(
+                table.amount, {"amount_source": "subsection", "amount_table": table.table}
+            )
+        )
+        self.description_amounts: _Memo[str, _AmountFacts] = _Memo(self._description_amount)
+
+    def _description_amount(self, description: str) -> _AmountFacts:
+        amount = amount_from_description(description)
+        source = "offense description" if amount is not None else None
+        return self._amount_facts(amount, {"amount_source": source})
+
+    def _amount_facts(self, amount: Amount | None, source: dict[str, Any]) -> _AmountFacts:
+        """R12 and R13 under this run's ``max_grams`` (details are shared: read, never changed)."""
+        details = dict(source)
+        if amount is not None:
+            details["amount_more_than_grams"] = amount.more_than
+            details["amount_at_most_grams"] = amount.at_most
+        max_grams = self.max_grams
+        code: str | None = None
+        if max_grams is not None:
+            if amount is None:
+                code = "AMOUNT_UNKNOWN"
+            elif amount.more_than >= max_grams:
+                code = "OVER_PROGRAM_AMOUNT"
+            elif amount.at_most is None or amount.at_most > max_grams:
+                # The range spans the limit: the amount may be far over it.
+                code = "AMOUNT_UNKNOWN"
+        return amount, details, code
 
     def _determination(self, codes: tuple[str, ...]) -> tuple[Determination, frozenset[str]]:
         """Precedence (section 2): any NOT_ELIGIBLE rule, else any NEEDS_REVIEW, else ELIGIBLE."""
@@ -326,24 +359,14 @@ class _Run:
                 details["effective_class"] = known[1]
             # R12, R13: the subsection's amount range, else the description's.
             if table is not None:
-                amount = table.amount
-                details["amount_source"] = "subsection"
-                details["amount_table"] = table.table
+                amount, amount_details, amount_code = self.table_amounts[table]
             else:
-                amount = amount_from_description(record.offense_description)
-                details["amount_source"] = "offense description" if amount is not None else None
-            if amount is not None:
-                details["amount_more_than_grams"] = amount.more_than
-                details["amount_at_most_grams"] = amount.at_most
-            max_grams = self.max_grams
-            if max_grams is not None:
-                if amount is None:
-                    add("AMOUNT_UNKNOWN")
-                elif amount.more_than >= max_grams:
-                    add("OVER_PROGRAM_AMOUNT")
-                elif amount.at_most is None or amount.at_most > max_grams:
-                    # The range spans the limit: the amount may be far over it.
-                    add("AMOUNT_UNKNOWN")
+                amount, amount_details, amount_code = self.description_amounts[
+                    record.offense_description
+                ]
+            details.update(amount_details)
+            if amount_code is not None:
+                add(amount_code)
             # R14, R15, R16, R21
             if triggers:
                 for code, rows in triggers.items():
