@@ -41,6 +41,7 @@ from python_calamine import CalamineWorkbook
 
 from core import uploads, xlsxparts
 from eligibility.rules.dates import read_date
+from eligibility.rules.identifiers import integer_text
 from eligibility.rules.records import Record
 
 # field -> accepted headers, the first being the canonical one (spec "Columns"). The order is the
@@ -88,6 +89,9 @@ REQUIRED_FIELDS: tuple[str, ...] = (
     "disposition_date",
 )
 DATE_FIELDS: tuple[str, ...] = ("date_of_birth", "arrest_date", "offense_date", "disposition_date")
+# Text fields where a number Excel stored reads as its integer text, in a CSV file too ("Cell
+# values": 1234567.0 is 1234567).
+INTEGER_TEXT_FIELDS: tuple[str, ...] = ("sid", "dcn", "court_case_number")
 # What the app keeps about a row beyond the engine's Record (names, notices, the report).
 EXTRA_FIELDS: tuple[str, ...] = (
     "middle_name",
@@ -270,6 +274,9 @@ class ListFile:
             (key, position) for position, key in enumerate(keys) if position not in known
         ]
         self._date_positions = frozenset(index[field] for field in DATE_FIELDS if field in index)
+        self._integer_positions = tuple(
+            index[field] for field in INTEGER_TEXT_FIELDS if field in index
+        )
 
     def _header_problem(
         self, missing: list[str], doubled: dict[str, list[str]], header: list[str]
@@ -329,6 +336,7 @@ class ListFile:
         record_values = _getter(self._record_index)
         extra_values = _getter(self._extra_index)
         other_index = self._other_index
+        integer_positions = self._integer_positions
         strip = str.strip
         number = 0
         for cells in self._rows:
@@ -350,6 +358,9 @@ class ListFile:
                             key += "+"
                         raw[key] = cells[position]
                         other[key] = trimmed[position]
+            for position in integer_positions:
+                if trimmed[position].endswith(".0"):
+                    trimmed[position] = integer_text(trimmed[position])
             trimmed.append("")  # index -1: a field this file has no column for
             record = Record(number, *record_values(trimmed))
             extra = dict(zip(EXTRA_FIELDS, extra_values(trimmed), strict=True))

@@ -23,9 +23,10 @@ SWITCHES: dict[str, dict[str, str]] = {
     },
     "max_grams": {
         "label": "Program amount cap (grams)",
-        "meaning": "Convictions concerning this amount or more are not eligible (R12), and rows "
-        "whose amount cannot be read go to review (R13). Empty: no cap, the statute's whole "
-        "misdemeanor and Class 4 felony scope.",
+        "meaning": "Convictions concerning this amount or more are not eligible (R12); rows "
+        "whose amount cannot be read, or whose amount range reaches past the cap (such as "
+        "“more than 10 grams” under a cap of 30), go to review (R13). Empty: no cap, the "
+        "statute's whole misdemeanor and Class 4 felony scope.",
         "basis": "The office's program follows the Act's “Minor Cannabis Offense”: not more than "
         "30 grams (20 ILCS 2630/5.2(i); P.A. 101-27).",
     },

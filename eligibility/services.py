@@ -35,7 +35,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, TextField, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, TextField, Value
 from django.db.models.functions import MD5, Cast, Concat
 from django.utils import timezone
 
@@ -55,7 +55,8 @@ from eligibility.listfiles import (
 from eligibility.models import Conviction, IspList, OfficePolicy
 from eligibility.rules import RULESET_VERSION, evaluate
 from eligibility.rules.dates import read_date
-from eligibility.rules.engine import case_key, person_key
+from eligibility.rules.engine import person_key
+from eligibility.rules.identifiers import case_key
 from eligibility.rules.records import Record, Result
 
 log = logging.getLogger(__name__)
@@ -662,16 +663,65 @@ def list_import(*, list_id: int) -> IspList:
     return IspList.objects.get(pk=list_id)
 
 
+def list_keys_refresh(*, list_id: int) -> int:
+    """Store again the person key, case key and bucket of the rows of a list whose keys the
+    current rule set reads differently (rule set 2026.12.1: SID ``a301`` is ``A301``, case
+    ``12345.0`` is ``12345``): a person's rows must share a bucket to be judged together.
+    Keys that are not the engine's (a purged person's random token) are left alone. Returns the
+    number of rows changed."""
+    changed: list[Conviction] = []
+    rows = (
+        Conviction.objects.filter(isp_list_id=list_id)
+        .filter(Q(person_key__startswith="S|") | Q(person_key__startswith="N|"))
+        .values_list(
+            "id",
+            "sid",
+            "last_name",
+            "first_name",
+            "date_of_birth",
+            "court_case_number",
+            "person_key",
+            "case_key",
+        )
+    )
+    for pk, sid, last, first, born, case, stored_person, stored_case in rows.iterator(
+        chunk_size=10_000
+    ):
+        person = person_key_text(
+            Record(row=0, sid=sid, last_name=last, first_name=first, date_of_birth=born)
+        )
+        case_text = case_key(case)
+        if person != stored_person or case_text != stored_case:
+            changed.append(
+                Conviction(pk=pk, person_key=person, case_key=case_text, bucket=bucket_of(person))
+            )
+    Conviction.objects.bulk_update(changed, ["person_key", "case_key", "bucket"], batch_size=2000)
+    return len(changed)
+
+
 def list_reevaluate(*, isp_list: IspList, as_of: date, policy: OfficePolicy, user: Any) -> None:
-    """Evaluate a ready list again under another as-of date or policy (attorneys' decisions
-    are kept; the review app flags those whose determination changed)."""
+    """Evaluate a ready list again under another as-of date, policy or rule set (attorneys'
+    decisions are kept; the review app flags those whose determination changed). A list last
+    evaluated under another rule set has its stored keys read again first."""
     with transaction.atomic():
+        evaluated_under = (
+            IspList.objects.filter(pk=isp_list.pk).values_list("ruleset_version", flat=True).get()
+        )
+        keys_changed = 0
+        if evaluated_under != RULESET_VERSION:
+            keys_changed = list_keys_refresh(list_id=isp_list.pk)
         IspList.objects.filter(pk=isp_list.pk).update(as_of=as_of, policy=policy)
         audit_record(
             action="list.reevaluate",
             actor=user,
             obj=isp_list,
-            detail={"as_of": as_of.isoformat(), "policy_version": policy.version},
+            detail={
+                "as_of": as_of.isoformat(),
+                "policy_version": policy.version,
+                "ruleset_version": RULESET_VERSION,
+                "previous_ruleset_version": evaluated_under,
+                "keys_changed": keys_changed,
+            },
         )
         list_evaluate_start(list_id=isp_list.pk, new_run=True)
 

@@ -5,11 +5,17 @@
 
 from __future__ import annotations
 
-from eligibility.rules.amounts import SubsectionRange, amount_from_description, subsection_range
+from eligibility.rules.amounts import (
+    Amount,
+    SubsectionRange,
+    amount_from_description,
+    subsection_range,
+)
 from eligibility.rules.classes import OffenseClass, read_offense_class
 from eligibility.rules.dates import read_date
 from eligibility.rules.dispositions import DispositionKind, read_disposition
-from eligibility.rules.engine import RULESET_VERSION, case_key, evaluate, person_key
+from eligibility.rules.engine import RULESET_VERSION, evaluate, person_key
+from eligibility.rules.identifiers import case_key, integer_text, sid_key
 from eligibility.rules.reasons import REASONS, Reason
 from eligibility.rules.records import (
     ELIGIBLE,
@@ -31,6 +37,7 @@ __all__ = [
     "REASONS",
     "RULESET_VERSION",
     "VIOLENT_OFFENSES",
+    "Amount",
     "Determination",
     "DispositionKind",
     "OffenseClass",
@@ -45,12 +52,14 @@ __all__ = [
     "amount_from_description",
     "case_key",
     "evaluate",
+    "integer_text",
     "parse_statute",
     "person_key",
     "read_date",
     "read_disposition",
     "read_offense_class",
     "read_sentence",
+    "sid_key",
     "subsection_range",
     "violence_kind",
 ]

@@ -1,28 +1,38 @@
 """Amount and class from the subsection, and the amount in the description (spec 5.3).
 
-Used by R11 (the table's classes) and R12/R13 (the lower bound of the amount range).
+Used by R11 (the table's classes) and R12/R13 (the amount range: more than ``low``, at most
+``high`` grams).
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Final, Literal
+from typing import Final, Literal, NamedTuple
 
 from eligibility.rules.classes import OffenseClass
 
 # P.A. 99-697 changed the section 4 table for offenses on or after this day.
 SECTION_4_TABLE_CHANGE: Final = date(2016, 7, 29)
 
+
+class Amount(NamedTuple):
+    """An amount range (5.3): more than ``more_than`` grams, at most ``at_most`` (``None``:
+    unlimited)."""
+
+    more_than: float
+    at_most: float | None
+
+
 TableName = Literal["section 4 before 2016-07-29", "section 4 from 2016-07-29", "section 5"]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class SubsectionRange:
-    """One row of a 5.3 table: the amount range's lower bound and the class(es).
+    """One row of a 5.3 table: the amount range and the class(es).
 
     Each row exists once (compared and hashed by identity: the engine keys caches on it).
     """
@@ -33,6 +43,11 @@ class SubsectionRange:
     upper_grams: float | None
     first: OffenseClass
     subsequent: OffenseClass
+    # The range as R12/R13 read it, made once (the engine reads it for every row).
+    amount: Amount = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "amount", Amount(self.lower_grams, self.upper_grams))
 
     @property
     def classes(self) -> tuple[OffenseClass, ...]:
@@ -114,7 +129,9 @@ def subsection_range(
 
 # A number never starts right after a digit: a match found there would also be found one digit
 # earlier, and the look-behind keeps a long run of digits from being rescanned at every digit.
-_NUMBER = r"(?<!\d)(\d+(?:\.\d+)?)"
+# Nor right after a comma: a number never holds one, so ``1,000`` holds no number to read (not
+# ``000``).
+_NUMBER = r"(?<![\d,])(\d+(?:\.\d+)?)"
 _UNIT = r"\s?(?:GRAMS|GRAM|GRMS|GRM|GR|G)\b"
 # In the spec's order of preference: a range, then "at most N", then "more than N".
 _RANGE_RE = re.compile(rf"{_NUMBER} ?- ?{_NUMBER}{_UNIT}")
@@ -128,16 +145,26 @@ _MORE_THAN_RE = re.compile(
 
 
 @lru_cache(maxsize=4096)
-def amount_from_description(text: str) -> float | None:
-    """The lower bound in grams written in an offense description (5.3, R12/R13), or ``None``."""
+def amount_from_description(text: str) -> Amount | None:
+    """The amount range written in an offense description (5.3, R12/R13), or ``None``.
+
+    ``N-M G``: more than N, at most M; ``LESS THAN N G`` and the like: at most N; ``MORE THAN
+    N G`` and the like: more than N, unlimited. The first form in that order found anywhere
+    decides.
+    """
     description = " ".join(text.upper().split())
     if match := _RANGE_RE.search(description):
-        return _grams(match[1])
-    if _AT_MOST_RE.search(description):
-        return 0.0
+        return Amount(_grams(match[1]), _grams(match[2]))
+    if match := _AT_MOST_RE.search(description):
+        return Amount(0.0, _grams(_found(match)))
     if match := _MORE_THAN_RE.search(description):
-        return _grams(next(group for group in match.groups() if group is not None))
+        return Amount(_grams(_found(match)), None)
     return None
+
+
+def _found(match: re.Match[str]) -> str:
+    """The number of the alternative that matched."""
+    return next(group for group in match.groups() if group is not None)
 
 
 def _grams(number: str) -> float:

@@ -2,7 +2,9 @@
 
 Accepted: ``YYYY-MM-DD``, ``M/D/YYYY`` (month and day of one or two digits), ``MM-DD-YYYY``,
 ``YYYYMMDD``, ``D-Mon-YY`` and ``D-Mon-YYYY`` (any letter case). A time part after the date,
-separated by a space, is ignored. Two-digit years 00-29 are 2000-2029, 30-99 are 1930-1999.
+separated by one space, is ignored when it is ``H:MM``, ``H:MM:SS`` or ``H:MM:SS.fff``, optionally
+followed by `` AM`` or `` PM`` (``10/18/2000 12:00:00 AM``); any other text after the date makes
+it unreadable (``5/5/1960 OR 1961``). Two-digit years 00-29 are 2000-2029, 30-99 are 1930-1999.
 Anything else, including a date that does not exist (``2019-02-30``), is unreadable: ``None``.
 """
 
@@ -15,6 +17,8 @@ from functools import lru_cache
 _US_DASH = re.compile(r"(\d{2})-(\d{2})-(\d{4})")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _DAY_MON_YEAR = re.compile(r"(\d{1,2})-([A-Z]{3})-(\d{2}|\d{4})")
+# Only the shape of the time is checked; AM and PM in capitals, as the exports write them.
+_TIME = re.compile(r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?: AM| PM)?")
 
 _MONTHS = {
     name: number
@@ -59,8 +63,12 @@ def parse_date(text: str) -> date | None:
             if year.isdigit() and month.isdigit() and day.isdigit():
                 return _make(int(year), int(month), int(day))
             return None
-    # A time part ("10/18/2000 12:00:00 AM") follows the first space and is ignored.
-    head = text.strip().split(" ", 1)[0].upper()
+    # A time part ("10/18/2000 12:00:00 AM") follows the first space: ignored when it is a time,
+    # and anything else there ("5/5/1960 OR 1961") makes the date unreadable.
+    head, space, time = text.strip().partition(" ")
+    if space and not _TIME.fullmatch(time):
+        return None
+    head = head.upper()
     if not head or not head.isascii():
         return None
     # The commonest forms first, without a regular expression: YYYY-MM-DD and M/D/YYYY.

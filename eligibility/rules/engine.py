@@ -9,14 +9,17 @@ repeats (statutes, dispositions, counties, dates) is read once per distinct text
 from __future__ import annotations
 
 import gc
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any, Final, TypeVar
 
-from eligibility.rules.amounts import SubsectionRange, amount_from_description, subsection_range
+from eligibility.rules.amounts import (
+    Amount,
+    SubsectionRange,
+    amount_from_description,
+    subsection_range,
+)
 from eligibility.rules.classes import (
     FELONY_CLASSES,
     MISDEMEANOR_CLASSES,
@@ -25,6 +28,7 @@ from eligibility.rules.classes import (
 )
 from eligibility.rules.dates import parse_date, read_date
 from eligibility.rules.dispositions import read_disposition
+from eligibility.rules.identifiers import case_key, dcn_key, sid_key
 from eligibility.rules.reasons import REASONS
 from eligibility.rules.records import (
     ELIGIBLE,
@@ -40,14 +44,13 @@ from eligibility.rules.statutes import Statute, parse_statute
 from eligibility.rules.violent import violence_kind
 
 # Bump on any change that can change a determination, a reason code or a detail.
-RULESET_VERSION: Final = "2026.11.1"
+RULESET_VERSION: Final = "2026.12.1"
 
 CRTA_EFFECTIVE: Final = date(2019, 6, 25)
 ADULT_AGE: Final = 18
 
 _K = TypeVar("_K")
 _T = TypeVar("_T")
-_NOT_ALNUM_RE = re.compile(r"[^A-Z0-9]")
 
 # What an associated row does to a section 4/5 row (R14, R15, R16, R21), and where the
 # rows that did it are listed in the details.
@@ -64,6 +67,8 @@ _TRIGGER_DETAIL: Final = {
 
 # Associated rows that trigger R14-R16/R21, by reason code, as row numbers.
 Triggers = dict[str, list[int]]
+# An amount (R12, R13): the range, its details, and the code it gives under the policy.
+_AmountFacts = tuple[Amount | None, dict[str, Any], str | None]
 
 # ``Result(...)`` runs the frozen dataclass's ``__init__``: one ``object.__setattr__`` call per
 # field, a quarter of the time a row takes. Filling the slots directly gives the same object
@@ -97,16 +102,11 @@ def collapse(text: str) -> str:
     return " ".join(text.upper().split())
 
 
-@lru_cache(maxsize=65536)
-def case_key(court_case_number: str) -> str:
-    """The case key (section 3): upper-cased, everything but ASCII letters and digits removed."""
-    return _NOT_ALNUM_RE.sub("", court_case_number.upper())
-
-
 def person_key(record: Record) -> str | tuple[str, str, date | str]:
-    """The person key (section 3): the SID, else the names and the date of birth."""
-    if record.sid:
-        return record.sid
+    """The person key (section 3): the SID (see ``sid_key``), else the names and the date of
+    birth."""
+    if record.sid and (sid := sid_key(record.sid)):
+        return sid
     birth = read_date(record.date_of_birth)
     return (
         collapse(record.last_name),
@@ -124,9 +124,12 @@ def normalise_county(county: str) -> str:
 def association_triggers(statute: Statute | None, convicted: bool) -> tuple[str, ...]:
     """What a row does to the section 4/5 rows associated with it (R14, R15, R16, R21).
 
-    Unrecognized statutes and section 4/5 rows trigger nothing.
+    Section 4/5 rows trigger nothing. An unrecognized statute triggers none of R14-R16; as a
+    conviction it triggers R21 (what it was is for a person).
     """
-    if statute is None or statute.is_cca_4_or_5:
+    if statute is None:
+        return (_MIXED,) if convicted else ()
+    if statute.is_cca_4_or_5:
         return ()
     kind = violence_kind(statute)
     if kind == "violent":
@@ -249,9 +252,40 @@ class _Run:
             tuple[str, OffenseClass | None, SubsectionRange | None],
             tuple[tuple[str, ...], str | None],
         ] = _Memo(lambda key: class_rule(*key, policy))
-        self.bases: _Memo[tuple[Statute, str, float | None, SubsectionRange | None], str] = _Memo(
+        self.bases: _Memo[tuple[Statute, str, Amount | None, SubsectionRange | None], str] = _Memo(
             lambda key: _basis_text(*key)
         )
+        # R12/R13 for each subsection row and each description text: the amount, what the
+        # details say of it, and the code.
+        self.table_amounts: _Memo[SubsectionRange, _AmountFacts] = _Memo(
+            lambda table: self._amount_facts(
+                table.amount, {"amount_source": "subsection", "amount_table": table.table}
+            )
+        )
+        self.description_amounts: _Memo[str, _AmountFacts] = _Memo(self._description_amount)
+
+    def _description_amount(self, description: str) -> _AmountFacts:
+        amount = amount_from_description(description)
+        source = "offense description" if amount is not None else None
+        return self._amount_facts(amount, {"amount_source": source})
+
+    def _amount_facts(self, amount: Amount | None, source: dict[str, Any]) -> _AmountFacts:
+        """R12 and R13 under this run's ``max_grams`` (details are shared: read, never changed)."""
+        details = dict(source)
+        if amount is not None:
+            details["amount_more_than_grams"] = amount.more_than
+            details["amount_at_most_grams"] = amount.at_most
+        max_grams = self.max_grams
+        code: str | None = None
+        if max_grams is not None:
+            if amount is None:
+                code = "AMOUNT_UNKNOWN"
+            elif amount.more_than >= max_grams:
+                code = "OVER_PROGRAM_AMOUNT"
+            elif amount.at_most is None or amount.at_most > max_grams:
+                # The range spans the limit: the amount may be far over it.
+                code = "AMOUNT_UNKNOWN"
+        return amount, details, code
 
     def _determination(self, codes: tuple[str, ...]) -> tuple[Determination, frozenset[str]]:
         """Precedence (section 2): any NOT_ELIGIBLE rule, else any NEEDS_REVIEW, else ELIGIBLE."""
@@ -311,6 +345,7 @@ class _Run:
 
         statute = statute_facts.statute
         table: SubsectionRange | None = None
+        amount: Amount | None = None
         if statute_facts.cca and statute is not None:
             table = subsection_range(
                 statute.section, statute.subsection, offense_date, disposition_date
@@ -322,22 +357,16 @@ class _Run:
                 known = self.class_rules[statute.section, recorded_class, table]
                 codes.extend(known[0])
                 details["effective_class"] = known[1]
-            # R12, R13: the lower bound of the subsection's range, else the description's.
-            amount: float | None
+            # R12, R13: the subsection's amount range, else the description's.
             if table is not None:
-                amount = table.lower_grams
-                details["amount_source"] = "subsection"
-                details["amount_table"] = table.table
+                amount, amount_details, amount_code = self.table_amounts[table]
             else:
-                amount = amount_from_description(record.offense_description)
-                details["amount_source"] = "offense description" if amount is not None else None
-            details["amount_grams"] = amount
-            max_grams = self.max_grams
-            if max_grams is not None:
-                if amount is None:
-                    add("AMOUNT_UNKNOWN")
-                elif amount >= max_grams:
-                    add("OVER_PROGRAM_AMOUNT")
+                amount, amount_details, amount_code = self.description_amounts[
+                    record.offense_description
+                ]
+            details.update(amount_details)
+            if amount_code is not None:
+                add(amount_code)
             # R14, R15, R16, R21
             if triggers:
                 for code, rows in triggers.items():
@@ -371,9 +400,7 @@ class _Run:
 
         determination, reasons = self.determinations[tuple(codes)]
         if determination == ELIGIBLE and statute is not None:
-            details["basis"] = self.bases[
-                statute, details["effective_class"], details["amount_grams"], table
-            ]
+            details["basis"] = self.bases[statute, details["effective_class"], amount, table]
         return _result(record.row, determination, reasons, self.as_of, details)
 
 
@@ -442,23 +469,23 @@ def _class_label(offense_class: str) -> str:
 def _basis_text(
     statute: Statute,
     effective_class: str,
-    amount: float | None,
+    amount: Amount | None,
     table: SubsectionRange | None,
 ) -> str:
     """The basis of an ELIGIBLE row (section 8): the section, class and amount that passed."""
     classes = " or ".join(_class_label(part) for part in effective_class.split(" or "))
     text = f"Cannabis Control Act Section {statute.section} ({statute}); {classes}; "
+    if amount is None:
+        return text + "amount not checked (no program cap)"
+    parts = []
+    if amount.more_than or amount.at_most is None:
+        parts.append(f"more than {amount.more_than:g} g")
+    if amount.at_most is not None:
+        parts.append(f"not more than {amount.at_most:g} g")
+    text += ", ".join(parts)
     if table is not None:
-        if table.lower_grams:
-            text += f"more than {table.lower_grams:g} g"
-            if table.upper_grams is not None:
-                text += f", not more than {table.upper_grams:g} g"
-        else:
-            text += f"not more than {table.upper_grams:g} g"
         return text + f" (subsection ({table.subsection}), {table.table} table)"
-    if amount is not None:
-        return text + f"at least {amount:g} g per the offense description"
-    return text + "amount not checked (no program cap)"
+    return text + " per the offense description"
 
 
 # Associated rows listed in a row's details, at most (the count of all of them is kept too).
@@ -478,7 +505,7 @@ def _judge_person(
 ) -> None:
     """Judge the rows of one person: R14-R16 and R21 (associated rows), R20 (duplicates)."""
     statutes, dispositions, case_keys = run.statutes, run.dispositions, run.case_keys
-    rows: list[tuple[int, Record, _StatuteFacts, tuple[str | None, bool, str], str]] = []
+    rows: list[tuple[int, Record, _StatuteFacts, tuple[str | None, bool, str], str, str]] = []
     # A case's (or a DCN's) triggers are found once and shared by its section 4/5 rows. A
     # trigger row is never a section 4/5 row, so no row is its own trigger.
     by_case: dict[str, Triggers] = {}
@@ -489,14 +516,17 @@ def _judge_person(
         fact = statutes[record.statute]
         disposition = dispositions[record.disposition]
         key = case_keys[record.court_case_number]
-        rows.append((index, record, fact, disposition, key))
+        dcn = record.dcn
+        if dcn.endswith(".0"):  # the only DCNs another way of writing changes (section 3)
+            dcn = dcn_key(dcn)
+        rows.append((index, record, fact, disposition, key, dcn))
         if fact.cca:
             any_cca = True
         for code in fact.triggers_convicted if disposition[1] else fact.triggers_otherwise:
             if key:
                 by_case.setdefault(key, {}).setdefault(code, []).append(record.row)
-            if record.dcn:
-                by_dcn.setdefault(record.dcn, {}).setdefault(code, []).append(record.row)
+            if dcn:
+                by_dcn.setdefault(dcn, {}).setdefault(code, []).append(record.row)
     if not any_cca:
         by_case = by_dcn = {}
 
@@ -504,7 +534,7 @@ def _judge_person(
     first_copies: dict[tuple[Any, ...], int] = {}  # the row number of each row's first copy
     merged: dict[tuple[str, str], Triggers] = {}  # one merge per (case, DCN), not per row
     judge = run.judge
-    for index, record, fact, disposition, key in rows:
+    for index, record, fact, disposition, key, dcn in rows:
         disposition_date = dates[record.disposition_date]
         first = first_copies.setdefault(
             (
@@ -518,9 +548,9 @@ def _judge_person(
         triggers: Triggers | None = None
         if fact.cca and (by_case or by_dcn):
             from_case = by_case.get(key) if key else None
-            from_dcn = by_dcn.get(record.dcn) if record.dcn else None
+            from_dcn = by_dcn.get(dcn) if dcn else None
             if from_case and from_dcn and from_case != from_dcn:
-                merge_key = (key, record.dcn)
+                merge_key = (key, dcn)
                 triggers = merged.get(merge_key)
                 if triggers is None:
                     triggers = merged[merge_key] = _merge(from_case, from_dcn)
@@ -547,19 +577,52 @@ def evaluate(records: Sequence[Record], policy: Policy, as_of: date) -> list[Res
             gc.enable()
 
 
+def _merge_sids(
+    people: dict[Any, int | list[int]], written_sids: list[str], records: Sequence[Record]
+) -> None:
+    """Regroup the rows of SIDs as written under the person key of section 3: SIDs that differ
+    only in case, whitespace or a trailing ``.0`` are one person; a SID of only spaces is no
+    SID. A merged group keeps its rows in input order (R20: the first copy)."""
+    for written in written_sids:
+        key = sid_key(written)
+        if key == written:
+            continue
+        group = people.pop(written)
+        for index in [group] if isinstance(group, int) else group:
+            person = key or person_key(records[index])
+            seen = people.get(person)
+            if seen is None:
+                people[person] = index
+            elif isinstance(seen, int):
+                people[person] = sorted((seen, index))
+            else:
+                seen.append(index)
+                if seen[-2] > index:
+                    seen.sort()
+
+
 def _evaluate(records: Sequence[Record], policy: Policy, as_of: date) -> list[Result]:
     run = _Run(policy, as_of)
-    # A person's single row is kept as an int; a list is made only for a second row.
+    # A person's single row is kept as an int; a list is made only for a second row. Rows are
+    # grouped by the SID as written; a SID that is not already its own key (a301, 1234567.0) is
+    # noted the first time it is seen, and its group merged after.
     people: dict[Any, int | list[int]] = {}
+    rewritten: list[str] = []
     for index, record in enumerate(records):
-        key = record.sid or person_key(record)
+        sid = record.sid
+        key = sid or person_key(record)
         seen = people.get(key)
         if seen is None:
             people[key] = index
+            # Digits, or upper-case ASCII letters and digits: the SID is its own key.
+            if sid and not (sid.isdigit() or (sid.isascii() and sid.isalnum() and sid.isupper())):
+                rewritten.append(sid)
         elif isinstance(seen, int):
             people[key] = [seen, index]
         else:
             seen.append(index)
+    if rewritten:
+        _merge_sids(people, rewritten, records)
 
     results: list[Result | None] = [None] * len(records)
     statutes, dispositions, judge = run.statutes, run.dispositions, run.judge

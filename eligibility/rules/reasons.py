@@ -174,8 +174,10 @@ _ALL: Final = (
         "AMOUNT_UNKNOWN",
         NEEDS_REVIEW,
         "R13",
-        "Neither the subsection nor the offense description tells the amount of cannabis; find "
-        "the weight in the court file or lab report.",
+        "Neither the subsection nor the offense description shows that the amount of cannabis "
+        "was within the program's limit (none is written, or the range written, such as more "
+        "than 10 grams, reaches past the limit); find the weight in the court file or lab "
+        "report.",
         'The office\'s program: not more than 30 grams ("Minor Cannabis Offense"); the amount '
         "must be known.",
     ),
@@ -240,8 +242,8 @@ _ALL: Final = (
         "MIXED_CASE",
         NEEDS_REVIEW,
         "R21",
-        "The same case has other, non-cannabis convictions; decide whether to vacate this "
-        "count alone.",
+        "The same case has other convictions, not for cannabis or for a statute that could not "
+        "be read; decide whether to vacate this count alone.",
         "Vacating one count of a case with other convictions is for a person.",
     ),
 )

@@ -49,8 +49,10 @@ _DONE_AT_SENTENCING: Final = frozenset(
 
 _UNIT_PATTERN = "|".join(sorted(_UNITS, key=len, reverse=True))
 _KIND_PATTERN = "|".join(sorted(_KINDS, key=len, reverse=True))
+# ``N UNIT KIND`` or ``KIND N UNIT``; the space between N and UNIT is optional (``12MOS``). The
+# part must match whole: the unit ends where a space or the part does.
 _TERM_RE = re.compile(
-    rf"(\d+) ({_UNIT_PATTERN}) (?:{_KIND_PATTERN})|(?:{_KIND_PATTERN}) (\d+) ({_UNIT_PATTERN})"
+    rf"(\d+) ?({_UNIT_PATTERN}) (?:{_KIND_PATTERN})|(?:{_KIND_PATTERN}) (\d+) ?({_UNIT_PATTERN})"
 )
 _DIGIT_COMMA_RE = re.compile(r"(?<=\d),(?=\d)")
 _PARTS_RE = re.compile(r"[;,/]")

@@ -26,15 +26,21 @@ _REV_STAT = (
     r"(?:ILL REV STAT\s*)?(?:CH\.?\s*)?(56\.5|56 1/2|56-1/2|38|95\.5|95 1/2|95-1/2)"
     rf"\s*[-/,. ]\s*(?:PAR\.?\s*)?((?>{SECTION}))({TAIL})"
 )
-# 4.3: the wrapper is a citation of Criminal Code section 8-4, 8-2 or 8-1 with no tail.
-_WRAPPER_ILCS = r"(\d{1,3})(?:\s*ILCS\s*|\s*-\s*|\s+)(\d+)(?:\.0)?\s*/\s*(8-[124])"
-_WRAPPER_REV_STAT = r"(?:ILL REV STAT\s*)?(?:CH\.?\s*)?(38)\s*[-/,. ]\s*(?:PAR\.?\s*)?(8-[124])"
+# 4.3: the wrapper is a citation of Criminal Code section 8-4, 8-2 or 8-1 with no tail (its
+# numbers may have leading zeros: ``08-04`` is ``8-4``).
+_WRAPPER_SECTION = r"(0*8-0*[124])"
+_WRAPPER_ILCS = rf"(\d{{1,3}})(?:\s*ILCS\s*|\s*-\s*|\s+)(\d+)(?:\.0)?\s*/\s*{_WRAPPER_SECTION}"
+_WRAPPER_REV_STAT = (
+    rf"(?:ILL REV STAT\s*)?(?:CH\.?\s*)?(38)\s*[-/,. ]\s*(?:PAR\.?\s*)?{_WRAPPER_SECTION}"
+)
 
 _ILCS_RE = re.compile(_ILCS)
 _REV_STAT_RE = re.compile(_REV_STAT)
 _ATTEMPT_RE = re.compile(r"ATT(?:EMPT)?\s+(.+)")
-_WRAPPED_ILCS_RE = re.compile(rf"{_WRAPPER_ILCS}\s*(?:\((.+)\)|/(.+))")
-_WRAPPED_REV_STAT_RE = re.compile(rf"{_WRAPPER_REV_STAT}\s*(?:\((.+)\)|/(.+))")
+# What follows the wrapper: ``(`` (the inner text runs to the ``)`` that closes it, which must
+# end the statute: see ``_parenthesised``) or ``/`` and the inner text.
+_WRAPPED_ILCS_RE = re.compile(rf"{_WRAPPER_ILCS}\s*(?:(\()|/)(.+)")
+_WRAPPED_REV_STAT_RE = re.compile(rf"{_WRAPPER_REV_STAT}\s*(?:(\()|/)(.+)")
 _TAIL_SPLIT_RE = re.compile(r"[()\-/. ]")
 _WHITESPACE_RE = re.compile(r"\s+")
 
@@ -93,6 +99,20 @@ def normalise_statute(text: str) -> str:
     return _WHITESPACE_RE.sub(" ", text).strip()
 
 
+def section_number(section: str) -> str:
+    """A section or paragraph as compared (4): each whole-number part without its leading zeros
+    (``012-3.2`` is ``12-3.2``, ``0704`` is ``704``); digits after a decimal point are kept as
+    written (``11-1.20`` is not ``11-1.2``)."""
+    if not section.startswith("0") and "-0" not in section:
+        return section
+    parts = []
+    for part in section.split("-"):
+        number = part.lstrip("0")
+        # All zeros, or zeros before a decimal point or a letter: one zero stays.
+        parts.append(number if number[:1].isdigit() else "0" + number)
+    return "-".join(parts)
+
+
 def _subsection(tail: str) -> str | None:
     for token in _TAIL_SPLIT_RE.split(tail):
         if len(token) == 1 and "A" <= token <= "Z":
@@ -122,13 +142,14 @@ def _rev_stat_act(chapter: str, paragraph: str) -> tuple[int, int, str] | None:
 def _plain_citation(text: str) -> Statute | None:
     """A 4.2 or 4.1 citation (no wrapper) of already-normalised text."""
     if match := _REV_STAT_RE.fullmatch(text):
-        mapped = _rev_stat_act(match[1], match[2])
+        mapped = _rev_stat_act(match[1], section_number(match[2]))
         if mapped is None:
             return None
         chapter, act, section = mapped
         tail = match[3]
     elif match := _ILCS_RE.fullmatch(text):
-        chapter, act, section, tail = int(match[1]), int(match[2]), match[3], match[4]
+        chapter, act = int(match[1]), int(match[2])
+        section, tail = section_number(match[3]), match[4]
     else:
         return None
     if (chapter, act) == CRIMINAL_CODE and section in _INCHOATE_SECTIONS:
@@ -138,15 +159,35 @@ def _plain_citation(text: str) -> Statute | None:
 
 
 def _inchoate_form(text: str) -> tuple[str, Inchoate] | None:
-    """4.3: the inner citation's text and the kind, when the text is an inchoate form."""
+    """4.3: the inner citation's text and the kind, when the text is an inchoate form.
+
+    An inner text that is not a citation is found to be so by the caller (4.4); a wrapper whose
+    parentheses do not balance, or with text after its closing parenthesis, gives ``("", kind)``.
+    """
     if match := _ATTEMPT_RE.fullmatch(text):
         return match[1], "attempt"
     match = _WRAPPED_ILCS_RE.fullmatch(text)
     if match and (int(match[1]), int(match[2])) == CRIMINAL_CODE:
-        return match[4] or match[5], _INCHOATE_SECTIONS[match[3]]
-    if match := _WRAPPED_REV_STAT_RE.fullmatch(text):
-        return match[3] or match[4], _INCHOATE_SECTIONS[match[2]]
-    return None
+        kind, opened, rest = _INCHOATE_SECTIONS[section_number(match[3])], match[4], match[5]
+    elif match := _WRAPPED_REV_STAT_RE.fullmatch(text):
+        kind, opened, rest = _INCHOATE_SECTIONS[section_number(match[2])], match[3], match[4]
+    else:
+        return None
+    return (_parenthesised(rest) if opened else rest), kind
+
+
+def _parenthesised(rest: str) -> str:
+    """The text inside a wrapper's parentheses: ``rest`` follows the opening ``(``, and the
+    ``)`` that closes it must be its last character (4.3); ``""`` (no citation) otherwise."""
+    depth = 1
+    for position, char in enumerate(rest):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return rest[:position] if position == len(rest) - 1 else ""
+    return ""
 
 
 @lru_cache(maxsize=65536)

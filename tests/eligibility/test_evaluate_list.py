@@ -127,10 +127,20 @@ def test_max_grams_none_removes_over_program_amount() -> None:
 
 def test_a_higher_max_grams_lets_a_larger_amount_pass() -> None:
     out, _ = run(
+        str(EXAMPLES / "worked-examples.csv"), "--as-of", DEFAULT_AS_OF, "--max-grams", "100"
+    )
+
+    # 4(c) after 2016: more than 30 grams, at most 100: within a cap of 100.
+    assert ("13", "ELIGIBLE", "") in output_rows(out)
+
+
+def test_a_max_grams_inside_an_amount_range_sends_the_row_to_a_person() -> None:
+    out, _ = run(
         str(EXAMPLES / "worked-examples.csv"), "--as-of", DEFAULT_AS_OF, "--max-grams", "50"
     )
 
-    assert ("13", "ELIGIBLE", "") in output_rows(out)  # 4(c) after 2016: more than 30 grams
+    # 4(c) after 2016 (more than 30 grams, at most 100) may be over a cap of 50 (R13).
+    assert ("13", "NEEDS_REVIEW", "AMOUNT_UNKNOWN") in output_rows(out)
 
 
 @pytest.mark.parametrize(

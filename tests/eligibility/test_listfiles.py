@@ -399,6 +399,34 @@ def test_numbers_excel_stored_for_text_fields_become_integer_text(tmp_path: Path
     assert row.other["FLAG"] == "TRUE"
 
 
+def test_a_sid_dcn_or_case_number_of_digits_and_point_zero_reads_as_the_digits(
+    tmp_path: Path,
+) -> None:
+    header = f"{REQUIRED_HEADER},SID,DCN,ZIP,OFFENSE_DESCRIPTION"
+    cells = "SMITH,ANA,1970-01-01,20151234567.0,x,GUILTY,2001-02-03"
+    cells += ",1234567.0,10888529.0,60616.0,2.0"
+    csv_path = write(tmp_path, f"{header}\n{cells}\n")
+    xlsx_path = workbook(tmp_path, [header.split(","), cells.split(",")])  # text cells
+
+    for path in (csv_path, xlsx_path):
+        (row,), _ = read(path)
+
+        assert row.record.sid == "1234567"
+        assert row.record.dcn == "10888529"
+        assert row.record.court_case_number == "20151234567"
+        assert row.extra["zip"] == "60616.0", "only the SID, DCN and case number"
+        assert row.record.offense_description == "2.0"
+        assert row.raw["SID"] == "1234567.0", "the cell as received is kept"
+
+
+@pytest.mark.parametrize("cell", ["A1.0", "12-34.0", "1234567.00", "1.5", ".0"])
+def test_other_text_ending_in_point_zero_is_kept(tmp_path: Path, cell: str) -> None:
+    header = f"{REQUIRED_HEADER},SID"
+    (row,), _ = read(write(tmp_path, f"{header}\n{A_ROW},{cell}\n"))
+
+    assert row.record.sid == cell
+
+
 def test_only_the_first_worksheet_is_read(tmp_path: Path) -> None:
     book = Workbook()
     first = book.active

@@ -115,6 +115,15 @@ def test_every_row_of_a_person_falls_in_one_bucket():
     )
 
 
+@pytest.mark.parametrize(("sid", "other"), [("a301", " A301"), ("1234567.0", "1234567")])
+def test_rows_whose_sids_differ_only_in_spelling_share_a_person_key_and_a_bucket(sid, other):
+    from eligibility.rules import Record
+
+    a = Record(row=1, sid=sid, last_name="DOE", first_name="JANE")
+    b = Record(row=2, sid=other, last_name="ROE", first_name="JOHN")
+    assert services.person_key_text(a) == services.person_key_text(b)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_import_list_prints_the_counts(media, capsys):
     call_command("import_list", str(EXAMPLES / "worked-examples.csv"), "--wait")

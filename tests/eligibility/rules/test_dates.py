@@ -37,6 +37,51 @@ def test_it_reads_every_accepted_format(text: str, expected: date) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "10/18/2000 12:00:00 AM",
+        "10/18/2000 1:05 PM",
+        "10/18/2000 10:30",
+        "2000-10-18 00:00:00.000",
+        "2000-10-18 00:00:00.1234567",
+        "2000-10-18 23:59:59",
+        "2000-10-18 99:99",  # only the shape is checked
+        "18-OCT-00 00:00:00",
+        "20001018 9:00 AM",
+        "10-18-2000 12:00",
+    ],
+)
+def test_a_time_after_the_date_is_ignored(text: str) -> None:
+    assert read_date(text) == date(2000, 10, 18)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "5/5/1960 OR 1961",
+        "2019-06-24 NOON",
+        "2019-06-24T00:00:00",
+        "2019-06-24  10:30",  # separated by one space only
+        "2019-06-24 10:30 am",  # AM and PM in capitals, as exported
+        "2019-06-24 10:30AM",
+        "2019-06-24 10:30 AM PM",
+        "2019-06-24 10:30 UTC",
+        "2019-06-24 10",
+        "2019-06-24 10:3",
+        "2019-06-24 100:30",
+        "2019-06-24 10:30:0",
+        "2019-06-24 10:30:00.",
+        "2019-06-24 10:30:00,000",
+        "2019-06-24 ?",
+        "06/24/2019 (EST)",
+        "24-JUN-19 APPROX",
+    ],
+)
+def test_any_other_text_after_the_date_makes_it_unreadable(text: str) -> None:
+    assert read_date(text) is None
+
+
+@pytest.mark.parametrize(
     ("text", "year"),
     [
         ("1-JAN-00", 2000),

@@ -9,7 +9,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eligibility.rules import REASONS, Policy, Record, Result, evaluate
+from eligibility.rules import REASONS, Policy, Record, Result, evaluate, sid_key
 from eligibility.rules.engine import _result
 
 TEXT_FIELDS = [field.name for field in dataclasses.fields(Record) if field.name != "row"]
@@ -81,3 +81,19 @@ def test_a_result_built_by_the_engine_equals_one_built_by_its_constructor() -> N
 
     assert fast == slow
     assert repr(fast) == repr(slow)
+
+
+SIDS = st.sampled_from(["", "   ", "a301", "A301", " a 301 ", "1234567.0", "1234567", "B-2", "b-2"])
+
+
+@settings(max_examples=200)
+@given(RECORDS, st.lists(SIDS, min_size=8, max_size=8))
+def test_a_list_is_judged_as_if_its_sids_were_written_as_their_person_keys(
+    records: list[Record], sids: list[str]
+) -> None:
+    written = [dataclasses.replace(r, sid=sid) for r, sid in zip(records, sids, strict=False)]
+    as_keys = [dataclasses.replace(r, sid=sid_key(r.sid)) for r in written]
+
+    assert evaluate(written, Policy(), date(2026, 11, 25)) == evaluate(
+        as_keys, Policy(), date(2026, 11, 25)
+    )

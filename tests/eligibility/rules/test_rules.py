@@ -51,6 +51,26 @@ def test_it_sends_a_row_it_cannot_match_or_date_to_review(fields: dict[str, str]
     assert result.determination == "NEEDS_REVIEW"
 
 
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"date_of_birth": "5/5/1960 OR 1961"},
+        {"disposition_date": "2010-04-01 OR LATER"},
+        {"offense_date": "2010-01-01 APPROX", "arrest_date": ""},
+    ],
+)
+def test_text_after_a_date_that_is_not_a_time_makes_it_unreadable(fields: dict[str, str]) -> None:
+    [result] = judge(record(**fields))
+
+    assert (result.determination, result.reasons) == ("NEEDS_REVIEW", {"INSUFFICIENT_DATA"})
+
+
+def test_a_time_after_a_date_is_ignored() -> None:
+    row = record(date_of_birth="1/1/1970 12:00:00 AM", disposition_date="2010-04-01 00:00:00.000")
+
+    assert reasons(row) == set()
+
+
 def test_an_arrest_date_stands_in_for_a_missing_offense_date() -> None:
     assert reasons(record(offense_date="", arrest_date="2010-01-01")) == set()
 
@@ -70,6 +90,20 @@ def test_it_takes_cook_in_any_spelling_or_no_county_at_all(county: str) -> None:
     assert reasons(record(county=county)) == set()
 
 
+@pytest.mark.parametrize(
+    ("county", "out"),
+    [
+        ("COOK COUNTY", False),
+        ("cook   county", False),
+        ("COOK COUNTY COUNTY", True),  # one trailing COUNTY is removed, not two
+        ("COOKCOUNTY", True),
+        ("COUNTY OF COOK", True),
+    ],
+)
+def test_one_trailing_county_is_removed_before_comparing(county: str, out: bool) -> None:
+    assert reasons(record(county=county)) == ({"OUT_OF_COUNTY"} if out else set())
+
+
 def test_the_office_county_is_a_policy_switch() -> None:
     will = Policy(county="Will")
 
@@ -80,7 +114,22 @@ def test_the_office_county_is_a_policy_switch() -> None:
 # R3, R4, R5
 
 
-@pytest.mark.parametrize("statute", ["POSS CANNABIS", "", "550/4", "720 ILCS 5/8-4(a)"])
+@pytest.mark.parametrize(
+    "statute",
+    [
+        "POSS CANNABIS",
+        "",
+        "550/4",
+        "720 ILCS 5/8-4(a)",
+        "720-5/8-4(720-550/4(c))(1)",
+        "720-5/8-4(720-550/4(b)))",
+        "720-5/8-4(720-550/4(c)",
+        "720 ILCS 5/8-4(a)(720 ILCS 550/4(c))",
+        "720-5/8-4(720-5/8-2(720-550/4(b)))",
+        "ATT 720-5/8-2(720-550/4(b))",
+        "720-5/08-4",
+    ],
+)
 def test_it_sends_an_unrecognized_statute_to_review(statute: str) -> None:
     [result] = judge(record(statute=statute))
 
@@ -321,7 +370,9 @@ def test_an_unknown_offense_date_uses_the_old_table_for_an_old_disposition() -> 
         ("720-550/5(d)", "3", "", {"CLASS_NOT_ELIGIBLE", "OVER_PROGRAM_AMOUNT"}),
         ("720-550/4", "A", "POSS CANNABIS 10-30 GRAMS", set()),
         ("720-550/4", "A", "POSS CANNABIS 30-500 GRAMS", {"OVER_PROGRAM_AMOUNT"}),
-        ("720-550/4", "A", "POSS CANNABIS MORE THAN 29.9 GRAMS", set()),
+        ("720-550/4", "A", "POSS CANNABIS MORE THAN 29.9 GRAMS", {"AMOUNT_UNKNOWN"}),
+        ("720-550/4", "A", "POSS CANNABIS MORE THAN 30 GRAMS", {"OVER_PROGRAM_AMOUNT"}),
+        ("720-550/4", "A", "POSS CANNABIS NOT MORE THAN 30 GRAMS", set()),
         ("720-550/4", "A", "POSS CANNABIS LESS THAN 2.5 GRAMS", set()),
         ("720-550/4", "A", "POSSESSION OF CANNABIS", {"AMOUNT_UNKNOWN"}),
         ("720-550/5", "4", "MANUFACTURE/DELIVER CANNABIS", {"AMOUNT_UNKNOWN"}),
@@ -352,8 +403,59 @@ def test_no_program_cap_silences_both_amount_rules() -> None:
 
 
 def test_the_program_cap_is_a_policy_switch() -> None:
+    # record(): 4(c) before 2016, more than 10 g and at most 30 g.
     assert reasons(record(), policy=Policy(max_grams=10)) == {"OVER_PROGRAM_AMOUNT"}
-    assert reasons(record(), policy=Policy(max_grams=10.5)) == set()
+    assert reasons(record(), policy=Policy(max_grams=10.5)) == {"AMOUNT_UNKNOWN"}
+    assert reasons(record(), policy=Policy(max_grams=30)) == set()
+    assert reasons(record(), policy=Policy(max_grams=31)) == set()
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "POSS CANNABIS MORE THAN 10 GRAMS",
+        "POSS CANNABIS OVER 2.5 G",
+        "POSS CANNABIS >10G",
+        "POSS CANNABIS UNDER 500 GRAMS",
+        "POSS CANNABIS LESS THAN 31 GRAMS",
+        "POSS CANNABIS 500 GRAMS OR LESS",
+        "POSS CANNABIS 10-100 GRAMS",
+        "POSS CANNABIS 0-30.5 GRAMS",
+    ],
+)
+def test_an_amount_range_that_spans_the_program_limit_needs_a_person(description: str) -> None:
+    [result] = judge(record(statute="720-550/4", offense_description=description))
+
+    assert (result.determination, result.reasons) == ("NEEDS_REVIEW", {"AMOUNT_UNKNOWN"})
+
+
+@pytest.mark.parametrize(
+    "description",
+    ["POSS CANNABIS 10-30 GRAMS", "POSS CANNABIS UNDER 30 G", "POSS CANNABIS 30 GRAMS OR LESS"],
+)
+def test_an_amount_range_within_the_program_limit_passes(description: str) -> None:
+    assert reasons(record(statute="720-550/4", offense_description=description)) == set()
+
+
+@pytest.mark.parametrize(
+    "description",
+    ["POSS CANNABIS 1,000 GRAMS OR LESS", "POSS CANNABIS 2,500-10,000 G", "THUNDER 30 G"],
+)
+def test_a_description_whose_amount_the_rules_cannot_read_needs_a_person(description: str) -> None:
+    row = record(statute="720-550/4", offense_description=description)
+
+    assert reasons(row) == {"AMOUNT_UNKNOWN"}
+
+
+def test_a_subsection_range_that_spans_a_higher_cap_needs_a_person() -> None:
+    # 4(d) before 2016: more than 30 g, at most 500 g; the cap at 100 g falls inside.
+    cap_100 = Policy(max_grams=100)
+    old_4d = record(statute="720-550/4(d)", offense_class="4")
+
+    assert reasons(old_4d, policy=cap_100) == {"AMOUNT_UNKNOWN"}
+    # 4(c) from 2016-07-29: more than 30 g, at most 100 g, within the cap.
+    new_4c = record(offense_date="2017-01-15", disposition_date="2017-03-01", sentence="CTS")
+    assert reasons(new_4c, policy=cap_100) == set()
 
 
 # R14, R15, R16, R21: associated rows
@@ -379,7 +481,13 @@ def _same_case(statute: str, disposition: str = "GUILTY", **fields: str) -> Reco
         (_same_case("720-550/5.2(b)"), {"MIXED_CASE"}),
         (_same_case("720-570/402(c)", "DISMISSED"), set()),
         (_same_case("720-5/12-3.25"), {"MIXED_CASE"}),
-        (_same_case("POSS WEAPON"), set()),
+        # an unrecognized statute: R21 when it is a conviction, nothing else
+        (_same_case("POSS WEAPON"), {"MIXED_CASE"}),
+        (_same_case(""), {"MIXED_CASE"}),
+        (_same_case("720-5/8-4(720-5/12-3.2)(1)", "PLEA OF GUILTY"), {"MIXED_CASE"}),
+        (_same_case("POSS WEAPON", "DISMISSED"), set()),
+        (_same_case("POSS WEAPON", "SUPERVISION"), set()),
+        (_same_case("POSS WEAPON", "TRANSFERRED"), set()),
         (_same_case("720-550/5(c)"), set()),
         (_same_case("ATTEMPT 720-550/4(b)"), set()),
     ],
@@ -388,6 +496,41 @@ def test_it_judges_a_cannabis_row_by_the_other_charges_of_its_case(
     other: Record, expected: set[str]
 ) -> None:
     assert reasons(record(), other) == expected
+
+
+@pytest.mark.parametrize("statute", ["720 ILCS 550/04(c)", "720 ILCS 550/4(c)", "720-0550/004(C)"])
+@pytest.mark.parametrize("violent", ["720-5/012-3.2", "720 ILCS 5/12-03.2(a)", "38-012-3.2"])
+def test_leading_zeros_do_not_hide_a_violent_charge_of_the_same_case(
+    statute: str, violent: str
+) -> None:
+    [result, _] = judge(record(statute=statute), _same_case(violent, "DISMISSED"))
+
+    assert (result.determination, result.reasons) == (
+        "NOT_ELIGIBLE",
+        {"VIOLENT_OFFENSE_ASSOCIATED"},
+    )
+
+
+def test_a_section_with_leading_zeros_is_section_4() -> None:
+    [result] = judge(record(statute="720 ILCS 550/04(c)"))
+
+    assert (result.determination, result.reasons) == ("ELIGIBLE", frozenset())
+
+
+def test_a_violent_section_keeps_its_decimal_digits_as_written() -> None:
+    # 11-1.20 (criminal sexual assault) is on the violent list; 11-1.2 is not.
+    assert reasons(record(), _same_case("720-5/011-1.20", "DISMISSED")) == {
+        "VIOLENT_OFFENSE_ASSOCIATED"
+    }
+    assert reasons(record(), _same_case("720-5/11-1.2", "DISMISSED")) == set()
+
+
+def test_an_associated_conviction_whose_statute_cannot_be_read_is_named_for_a_person() -> None:
+    [result, other] = judge(record(), _same_case("UNLAWFUL USE OF WEAPON"))
+
+    assert (result.determination, result.reasons) == ("NEEDS_REVIEW", {"MIXED_CASE"})
+    assert result.details["mixed_case_rows"] == [2]
+    assert other.reasons == {"STATUTE_UNRECOGNIZED"}
 
 
 def test_the_associated_rows_are_named_in_the_details() -> None:
@@ -452,6 +595,85 @@ def test_without_a_sid_the_names_and_date_of_birth_make_the_person() -> None:
     assert reasons(first, other, stranger) == {"VIOLENT_OFFENSE_ASSOCIATED"}
 
 
+@pytest.mark.parametrize(
+    ("sid", "other_sid"),
+    [("a301", "A301"), (" A 301", "A301"), ("1234567.0", "1234567"), ("1234567", "1234567.0")],
+)
+def test_a_sid_written_another_way_is_the_same_person(sid: str, other_sid: str) -> None:
+    first = record(sid=sid)
+    other = record(row=2, sid=other_sid, statute="720-5/12-3.2", disposition="DISMISSED")
+
+    [result, _] = judge(first, other)
+
+    assert (result.determination, result.reasons) == (
+        "NOT_ELIGIBLE",
+        {"VIOLENT_OFFENSE_ASSOCIATED"},
+    )
+
+
+def test_a_sid_written_another_way_makes_a_copy_a_duplicate() -> None:
+    _, copy = judge(record(sid="a301"), record(row=2, sid="A301"))
+
+    assert copy.reasons == {"DUPLICATE_ROW"}
+
+
+@pytest.mark.parametrize(
+    "sids",
+    [
+        ("a301", "A301", "A301"),
+        ("A301", "a301", "A301"),
+        ("A301", "A301", " a 301"),
+        ("a301", " A301", "a 301 "),
+        ("1234567.0", "1234567", "1234567.0"),
+    ],
+)
+def test_the_first_copy_is_the_first_row_whatever_the_spelling_of_the_sid(
+    sids: tuple[str, str, str],
+) -> None:
+    results = judge(*(record(row=number, sid=sid) for number, sid in enumerate(sids, start=1)))
+
+    assert [result.details.get("duplicate_of") for result in results] == [None, 1, 1]
+
+
+def test_a_sid_of_only_spaces_groups_the_row_by_name() -> None:
+    first = record(sid="")
+    other = record(row=2, sid="   ", statute="720-5/12-3.2", disposition="DISMISSED")
+
+    assert reasons(first, other) == {"VIOLENT_OFFENSE_ASSOCIATED"}
+
+
+def test_a_case_number_excel_stored_as_a_number_is_the_same_case() -> None:
+    first = record(court_case_number="20151234567")
+    other = record(
+        row=2, court_case_number="20151234567.0", statute="720-5/12-3.2", disposition="DISMISSED"
+    )
+
+    assert reasons(first, other) == {"VIOLENT_OFFENSE_ASSOCIATED"}
+
+
+def test_a_point_zero_does_not_make_another_case_number() -> None:
+    # 12345.0 is case 12345, not case 123450.
+    first = record(court_case_number="123450")
+    other = record(
+        row=2, court_case_number="12345.0", statute="720-5/12-3.2", disposition="DISMISSED"
+    )
+
+    assert reasons(first, other) == set()
+
+
+def test_a_dcn_excel_stored_as_a_number_is_the_same_dcn() -> None:
+    first = record(dcn="10888529")
+    other = record(
+        row=2,
+        statute="720-5/12-3.2",
+        disposition="DISMISSED",
+        court_case_number="11C200",
+        dcn="10888529.0",
+    )
+
+    assert reasons(first, other) == {"VIOLENT_OFFENSE_ASSOCIATED"}
+
+
 def test_a_row_with_a_sid_is_not_the_same_person_as_one_without() -> None:
     assert reasons(record(), record(row=2, sid="", statute="720-5/12-3.2")) == set()
 
@@ -503,6 +725,34 @@ def test_it_checks_that_the_sentence_is_complete_on_the_as_of_date(
     assert reasons(row, as_of=as_of) == expected
 
 
+@pytest.mark.parametrize("sentence", ["30YRS IDOC", "30 YRS IDOC", "IDOC 30YRS"])
+def test_a_term_written_without_a_space_still_runs(sentence: str) -> None:
+    row = record(
+        statute="720-550/4(b)",
+        offense_class="B",
+        offense_date="2012-01-01",
+        disposition_date="2012-05-10",
+        sentence=sentence,
+    )
+
+    [result] = judge(row)
+
+    assert (result.determination, result.reasons) == ("NOT_ELIGIBLE", {"SENTENCE_NOT_COMPLETE"})
+    assert result.details["sentence_end"] == "2042-05-10"
+
+
+def test_a_recent_sentence_of_only_a_number_and_a_unit_is_unreadable() -> None:
+    row = record(
+        statute="720-550/4(b)",
+        offense_class="B",
+        offense_date="2018-05-01",
+        disposition_date="2018-09-01",
+        sentence="2YRS",
+    )
+
+    assert reasons(row, as_of=date(2019, 12, 1)) == {"SENTENCE_STATUS_UNKNOWN"}
+
+
 def test_the_recent_sentence_window_is_a_policy_switch() -> None:
     row = record(disposition_date="2010-04-01", sentence="BOOT CAMP")
 
@@ -531,6 +781,19 @@ def test_it_sends_an_offense_before_the_18th_birthday_to_review(
     birth: str, offense: str, juvenile: bool
 ) -> None:
     found = reasons(record(date_of_birth=birth, offense_date=offense))
+
+    assert found == ({"JUVENILE_AT_OFFENSE"} if juvenile else set())
+
+
+@pytest.mark.parametrize(
+    ("offense", "juvenile"),
+    [("2014-02-27", True), ("2014-02-28", True), ("2014-03-01", False), ("2016-02-29", False)],
+)
+def test_a_leap_day_birthday_is_reached_on_1_march_of_a_common_year(
+    offense: str, juvenile: bool
+) -> None:
+    # Born 29 February 1996: 18 on 1 March 2014 (2014 has no 29 February).
+    found = reasons(record(date_of_birth="1996-02-29", offense_date=offense))
 
     assert found == ({"JUVENILE_AT_OFFENSE"} if juvenile else set())
 
@@ -574,6 +837,12 @@ def test_it_refuses_a_later_copy_of_the_same_charge(copy: Record) -> None:
 )
 def test_a_different_charge_is_not_a_copy(other: Record) -> None:
     assert "DUPLICATE_ROW" not in judge(record(), other)[1].reasons
+
+
+def test_a_copy_written_with_leading_zeros_is_a_copy() -> None:
+    _, second = judge(record(), record(row=2, statute="720 ILCS 550/04(c)"))
+
+    assert (second.determination, second.reasons) == ("NOT_ELIGIBLE", {"DUPLICATE_ROW"})
 
 
 def test_every_later_copy_points_at_the_first() -> None:
@@ -671,7 +940,8 @@ def test_an_eligible_row_states_the_section_class_and_amount_that_passed() -> No
         },
         "recorded_class": "A",
         "effective_class": "A",
-        "amount_grams": 10,
+        "amount_more_than_grams": 10,
+        "amount_at_most_grams": 30,
         "amount_source": "subsection",
         "amount_table": "section 4 before 2016-07-29",
         "sentence_end": "2011-04-01",
@@ -683,9 +953,21 @@ def test_an_eligible_row_states_the_section_class_and_amount_that_passed() -> No
 def test_an_amount_from_the_description_says_so() -> None:
     [result] = judge(record(statute="720-550/4", offense_description="POSS CANNABIS 2.5-10 GRAMS"))
 
-    assert result.details["amount_grams"] == 2.5
+    assert result.details["amount_more_than_grams"] == 2.5
+    assert result.details["amount_at_most_grams"] == 10
     assert result.details["amount_source"] == "offense description"
-    assert result.details["basis"].endswith("at least 2.5 g per the offense description")
+    assert result.details["basis"].endswith(
+        "more than 2.5 g, not more than 10 g per the offense description"
+    )
+
+
+def test_an_amount_of_at_most_n_grams_is_shown_as_such() -> None:
+    row = record(statute="720-550/4", offense_description="POSS CANNABIS LESS THAN 2.5 GRAMS")
+
+    [result] = judge(row)
+
+    assert result.details["amount_more_than_grams"] == 0
+    assert result.details["basis"].endswith("; not more than 2.5 g per the offense description")
 
 
 def test_two_possible_classes_are_both_shown() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -73,6 +74,29 @@ def test_it_reads_terms_financial_parts_and_time_served(text: str, terms: tuple[
     assert read_sentence(text) == Sentence(terms)
 
 
+@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_space_between_the_number_and_the_unit_is_optional(unit: str, kind: str) -> None:
+    expected = Sentence((Term(12 * UNITS[unit].count, UNITS[unit].unit),))
+
+    assert read_sentence(f"12{unit} {kind}") == expected
+    assert read_sentence(f"{kind} 12{unit}") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("12MOS PROBATION", (Term(12, "month"),)),
+        ("30YRS IDOC", (Term(360, "month"),)),
+        ("CD 6MO; FINE $1,000", (Term(6, "month"),)),
+        ("180DAYS CCDOC, 2YRS PROBATION", (Term(180, "day"), Term(24, "month"))),
+    ],
+)
+def test_terms_without_a_space_read_as_with_one(text: str, terms: tuple[Term, ...]) -> None:
+    assert read_sentence(text) == Sentence(terms)
+    assert read_sentence(text) == read_sentence(re.sub(r"(\d)([A-Z])", r"\1 \2", text))
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -86,8 +110,13 @@ def test_it_reads_terms_financial_parts_and_time_served(text: str, terms: tuple[
         "SEE FILE",
         "COMMUNITY SERVICE 40 HRS",
         "1.5 YRS PROBATION",
-        "12MOS PROBATION",
         "12 WEEKS JAIL",
+        # a part with no KIND is "anything else", with or without the space
+        "2YRS",
+        "2 YRS",
+        "2YRS; FINE $100",
+        "12MOSPROBATION",
+        "12MOS_PROBATION",
     ],
 )
 def test_anything_else_makes_the_whole_sentence_unreadable(text: str) -> None:

@@ -131,6 +131,65 @@ def test_it_leaves_anything_else_unrecognized(text: str) -> None:
     assert parse_statute(text) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Numbers compare as numbers (section 4): chapter, act and whole-number parts.
+        ("720 ILCS 550/04(c)", CCA_4_C),
+        ("720 ILCS 0550/4(c)", CCA_4_C),
+        ("720-0550.0/004-C", CCA_4_C),
+        ("720-5/012-3.2", Statute(720, 5, "12-3.2")),
+        ("720 ILCS 5/12-03.2(a)", Statute(720, 5, "12-3.2", "a")),
+        ("720 ILCS 5/033A-2", Statute(720, 5, "33A-2")),
+        ("56.5-0704-C", CCA_4_C),
+        ("CH 56 1/2 PAR 0705.1(B)", Statute(720, 550, "5.1", "b")),
+        ("38-012-3.2", Statute(720, 5, "12-3.2")),
+        ("095.5-11-0501", None),  # a 4.2 chapter is matched only as the spec spells it
+        ("95.5-011-0501", Statute(625, 5, "11-501")),
+        ("720-550/00(a)", Statute(720, 550, "0", "a")),
+        # digits after a decimal point are kept as written
+        ("720-5/011-1.20", Statute(720, 5, "11-1.20")),
+        ("720-5/11-1.020", Statute(720, 5, "11-1.020")),
+        ("720-550/05.10", Statute(720, 550, "5.10")),
+        # an inchoate wrapper with leading zeros is still the wrapper
+        ("720-5/08-04(720-550/04(c))", Statute(720, 550, "4", "c", "attempt")),
+        ("38-08-2/56.5-0705-B", Statute(720, 550, "5", "b", "conspiracy")),
+    ],
+)
+def test_numbers_in_a_citation_lose_their_leading_zeros(
+    text: str, expected: Statute | None
+) -> None:
+    assert parse_statute(text) == expected
+
+
+def test_decimal_digits_are_not_numbers_to_strip() -> None:
+    assert parse_statute("720-5/11-1.20") != parse_statute("720-5/11-1.2")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # text after the wrapper's closing parenthesis
+        "720-5/8-4(720-550/4(c))(1)",
+        "720 ILCS 5/8-4 (720 ILCS 550/4(d)) A",
+        "720-5/8-2(720-550/5(b))-C",
+        # an extra or a missing closing parenthesis
+        "720-5/8-4(720-550/4(b)))",
+        "720-5/8-4(720-550/4(c)",
+        "720-5/8-4(720-550/4)(c",
+        "38-8-4(56.5-704-C))",
+        # a tail on the outer citation, before the inner one (4.4)
+        "720 ILCS 5/8-4(a)(720 ILCS 550/4(c))",
+        # bare, or with leading zeros, the wrapper is never a plain citation (4.4)
+        "720-5/08-4",
+        "720 ILCS 5/8-01",
+        "38-08-2",
+    ],
+)
+def test_a_wrapper_whose_parentheses_do_not_close_at_the_end_is_unrecognized(text: str) -> None:
+    assert parse_statute(text) is None
+
+
 def test_it_describes_a_citation_for_the_attorney() -> None:
     statute = Statute(720, 550, "4", "c", "attempt")
 
