@@ -12,7 +12,7 @@ import pytest
 from eligibility import services
 from eligibility.models import Conviction, IspList
 from eligibility.rules import RULESET_VERSION
-from review import services as review_services
+from review.services import reviews as review_services
 from review.models import Decision, Review
 
 pytestmark = pytest.mark.django_db
