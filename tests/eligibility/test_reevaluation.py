@@ -12,8 +12,8 @@ import pytest
 from eligibility import services
 from eligibility.models import Conviction, IspList
 from eligibility.rules import RULESET_VERSION
-from review.services import reviews as review_services
 from review.models import Decision, Review
+from review.services import reviews as review_services
 
 pytestmark = pytest.mark.django_db
 
