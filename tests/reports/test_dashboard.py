@@ -13,27 +13,10 @@ from review.services import batches as batch_services
 from review.services import reviews as review_services
 from review.services import samples as sample_services
 from tests.factories import BatchFactory
-from tests.review.conftest import login, make_list
+from tests.review.conftest import decide, login, make_list
 
 pytestmark = pytest.mark.django_db
 State = Batch.State
-
-
-def decide(conviction, reviewer, outcome=None):
-    """Confirm the machine's determination, or override it to ``outcome``."""
-    conviction.refresh_from_db()
-    review = getattr(conviction, "review", None)
-    version = review.version if review else 0
-    outcome = outcome or conviction.determination
-    kind = "confirm" if outcome == conviction.determination else "override"
-    return review_services.decision_record(
-        conviction=conviction,
-        reviewer=reviewer,
-        kind=kind,
-        version=version,
-        outcome=outcome,
-        reason="court_file" if kind == "override" else "",
-    )
 
 
 def test_an_asa_sees_their_claims_and_what_is_undecided(client, asa):

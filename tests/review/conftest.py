@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from eligibility.models import Conviction, IspList
+from review.services import reviews as review_services
 from tests.factories import ConvictionFactory, IspListFactory
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "examples"
@@ -80,3 +81,20 @@ def login(client, user):
 def shown(response) -> list[int]:
     """The conviction ids of the queue page (or decision ids of the decisions page), in order."""
     return [bound.record.pk for bound in response.context["table"].page.object_list]
+
+
+def decide(conviction, reviewer, outcome=None):
+    """Confirm the machine's determination, or override it to ``outcome``."""
+    conviction.refresh_from_db()
+    review = getattr(conviction, "review", None)
+    version = review.version if review else 0
+    outcome = outcome or conviction.determination
+    kind = "confirm" if outcome == conviction.determination else "override"
+    return review_services.decision_record(
+        conviction=conviction,
+        reviewer=reviewer,
+        kind=kind,
+        version=version,
+        outcome=outcome,
+        reason="court_file" if kind == "override" else "",
+    )

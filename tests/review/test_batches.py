@@ -14,24 +14,10 @@ from review.selectors import batches as batch_selectors
 from review.services import batches as batch_services
 from review.services import reviews as review_services
 
-from .conftest import make_list
+from .conftest import decide, make_list
 
 pytestmark = pytest.mark.django_db
 State = Batch.State
-
-
-def decide(conviction, reviewer, outcome="ELIGIBLE"):
-    review = getattr(conviction, "review", None)
-    version = review.version if review else 0
-    kind = "confirm" if outcome == conviction.determination else "override"
-    return review_services.decision_record(
-        conviction=conviction,
-        reviewer=reviewer,
-        kind=kind,
-        version=version,
-        outcome=outcome,
-        reason="court_file" if kind == "override" else "",
-    )
 
 
 @pytest.fixture
