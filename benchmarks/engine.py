@@ -68,6 +68,7 @@ _RULE_CACHES = (
     "eligibility.rules.dates",
     "eligibility.rules.dispositions",
     "eligibility.rules.engine",
+    "eligibility.rules.identifiers",
     "eligibility.rules.sentences",
     "eligibility.rules.statutes",
 )

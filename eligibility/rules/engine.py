@@ -67,8 +67,8 @@ _TRIGGER_DETAIL: Final = {
 
 # Associated rows that trigger R14-R16/R21, by reason code, as row numbers.
 Triggers = dict[str, list[int]]
-# An amount (R12, R13): the range, its details, and the code it gives under the policy.
-_AmountFacts = tuple[Amount | None, dict[str, Any], str | None]
+# An amount (R12, R13): the range, and the code it gives under the policy.
+_AmountFacts = tuple[Amount | None, str | None]
 
 # ``Result(...)`` runs the frozen dataclass's ``__init__``: one ``object.__setattr__`` call per
 # field, a quarter of the time a row takes. Filling the slots directly gives the same object
@@ -255,37 +255,27 @@ class _Run:
         self.bases: _Memo[tuple[Statute, str, Amount | None, SubsectionRange | None], str] = _Memo(
             lambda key: _basis_text(*key)
         )
-        # R12/R13 for each subsection row and each description text: the amount, what the
-        # details say of it, and the code.
+        # R12/R13 for each subsection row and each description text: the amount and its code.
         self.table_amounts: _Memo[SubsectionRange, _AmountFacts] = _Memo(
-            lambda table: self._amount_facts(
-                table.amount, {"amount_source": "subsection", "amount_table": table.table}
-            )
+            lambda table: self._amount_facts(table.amount)
         )
-        self.description_amounts: _Memo[str, _AmountFacts] = _Memo(self._description_amount)
+        self.description_amounts: _Memo[str, _AmountFacts] = _Memo(
+            lambda description: self._amount_facts(amount_from_description(description))
+        )
 
-    def _description_amount(self, description: str) -> _AmountFacts:
-        amount = amount_from_description(description)
-        source = "offense description" if amount is not None else None
-        return self._amount_facts(amount, {"amount_source": source})
-
-    def _amount_facts(self, amount: Amount | None, source: dict[str, Any]) -> _AmountFacts:
-        """R12 and R13 under this run's ``max_grams`` (details are shared: read, never changed)."""
-        details = dict(source)
-        if amount is not None:
-            details["amount_more_than_grams"] = amount.more_than
-            details["amount_at_most_grams"] = amount.at_most
+    def _amount_facts(self, amount: Amount | None) -> _AmountFacts:
+        """R12 and R13 under this run's ``max_grams``: the amount and the code it gives."""
         max_grams = self.max_grams
-        code: str | None = None
-        if max_grams is not None:
-            if amount is None:
-                code = "AMOUNT_UNKNOWN"
-            elif amount.more_than >= max_grams:
-                code = "OVER_PROGRAM_AMOUNT"
-            elif amount.at_most is None or amount.at_most > max_grams:
-                # The range spans the limit: the amount may be far over it.
-                code = "AMOUNT_UNKNOWN"
-        return amount, details, code
+        if max_grams is None:
+            return amount, None
+        if amount is None:
+            return amount, "AMOUNT_UNKNOWN"
+        if amount.more_than >= max_grams:
+            return amount, "OVER_PROGRAM_AMOUNT"
+        if amount.at_most is None or amount.at_most > max_grams:
+            # The range spans the limit: the amount may be far over it.
+            return amount, "AMOUNT_UNKNOWN"
+        return amount, None
 
     def _determination(self, codes: tuple[str, ...]) -> tuple[Determination, frozenset[str]]:
         """Precedence (section 2): any NOT_ELIGIBLE rule, else any NEEDS_REVIEW, else ELIGIBLE."""
@@ -359,12 +349,14 @@ class _Run:
                 details["effective_class"] = known[1]
             # R12, R13: the subsection's amount range, else the description's.
             if table is not None:
-                amount, amount_details, amount_code = self.table_amounts[table]
+                amount, amount_code = self.table_amounts[table]
+                details["amount_source"] = "subsection"
+                details["amount_table"] = table.table
             else:
-                amount, amount_details, amount_code = self.description_amounts[
-                    record.offense_description
-                ]
-            details.update(amount_details)
+                amount, amount_code = self.description_amounts[record.offense_description]
+                details["amount_source"] = "offense description" if amount is not None else None
+            if amount is not None:
+                details["amount_more_than_grams"], details["amount_at_most_grams"] = amount
             if amount_code is not None:
                 add(amount_code)
             # R14, R15, R16, R21
@@ -505,7 +497,7 @@ def _judge_person(
 ) -> None:
     """Judge the rows of one person: R14-R16 and R21 (associated rows), R20 (duplicates)."""
     statutes, dispositions, case_keys = run.statutes, run.dispositions, run.case_keys
-    rows: list[tuple[int, Record, _StatuteFacts, tuple[str | None, bool, str], str, str]] = []
+    rows: list[tuple[int, Record, _StatuteFacts, tuple[str | None, bool, str], str]] = []
     # A case's (or a DCN's) triggers are found once and shared by its section 4/5 rows. A
     # trigger row is never a section 4/5 row, so no row is its own trigger.
     by_case: dict[str, Triggers] = {}
@@ -516,17 +508,19 @@ def _judge_person(
         fact = statutes[record.statute]
         disposition = dispositions[record.disposition]
         key = case_keys[record.court_case_number]
-        dcn = record.dcn
-        if dcn.endswith(".0"):  # the only DCNs another way of writing changes (section 3)
-            dcn = dcn_key(dcn)
-        rows.append((index, record, fact, disposition, key, dcn))
+        rows.append((index, record, fact, disposition, key))
         if fact.cca:
             any_cca = True
-        for code in fact.triggers_convicted if disposition[1] else fact.triggers_otherwise:
-            if key:
-                by_case.setdefault(key, {}).setdefault(code, []).append(record.row)
-            if dcn:
-                by_dcn.setdefault(dcn, {}).setdefault(code, []).append(record.row)
+        codes = fact.triggers_convicted if disposition[1] else fact.triggers_otherwise
+        if codes:
+            dcn = record.dcn
+            if "." in dcn:  # 10888529.0 is DCN 10888529 (section 3)
+                dcn = dcn_key(dcn)
+            for code in codes:
+                if key:
+                    by_case.setdefault(key, {}).setdefault(code, []).append(record.row)
+                if dcn:
+                    by_dcn.setdefault(dcn, {}).setdefault(code, []).append(record.row)
     if not any_cca:
         by_case = by_dcn = {}
 
@@ -534,7 +528,7 @@ def _judge_person(
     first_copies: dict[tuple[Any, ...], int] = {}  # the row number of each row's first copy
     merged: dict[tuple[str, str], Triggers] = {}  # one merge per (case, DCN), not per row
     judge = run.judge
-    for index, record, fact, disposition, key, dcn in rows:
+    for index, record, fact, disposition, key in rows:
         disposition_date = dates[record.disposition_date]
         first = first_copies.setdefault(
             (
@@ -547,6 +541,9 @@ def _judge_person(
         )
         triggers: Triggers | None = None
         if fact.cca and (by_case or by_dcn):
+            dcn = record.dcn
+            if "." in dcn:
+                dcn = dcn_key(dcn)
             from_case = by_case.get(key) if key else None
             from_dcn = by_dcn.get(dcn) if dcn else None
             if from_case and from_dcn and from_case != from_dcn:

@@ -18,7 +18,7 @@ _NOT_ALNUM_RE = re.compile(r"[^A-Z0-9]")
 
 def integer_text(text: str) -> str:
     """Digits followed by ``.0`` are the digits alone (Cell values); any other text as it is."""
-    if text.endswith(".0"):
+    if "." in text and text.endswith(".0"):
         digits = text[:-2]
         if digits.isascii() and digits.isdigit():
             return digits
@@ -38,7 +38,7 @@ def sid_key(sid: str) -> str:
 def case_key(court_case_number: str) -> str:
     """The case key (section 3): upper-cased, everything but ASCII letters and digits removed,
     after a number's ``.0`` is read away (``12345.0`` is case ``12345``, not ``123450``)."""
-    if court_case_number.endswith(".0"):
+    if "." in court_case_number:  # cheaper than a method call, and rare
         court_case_number = integer_text(court_case_number)
     return _NOT_ALNUM_RE.sub("", court_case_number.upper())
 
