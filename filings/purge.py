@@ -56,7 +56,8 @@ class PurgeReport:
     list_files_held: list[int] = field(default_factory=list)
 
     def __str__(self) -> str:
-        copies = f" (and {_count(self.copies, 'other copy', 'other copies')})"
+        copy = "other copy" if len(self.copies) == 1 else "other copies"
+        copies = f" (and {len(self.copies)} {copy})"
         reissued = f" ({len(self.reissued)} re-rendered without purged people)"
         held = f" (and {len(self.list_files_held)} holding a purged person)"
         return (
@@ -67,23 +68,11 @@ class PurgeReport:
         )
 
 
-def _count(ids: list[int], one: str, many: str) -> str:
-    return f"{len(ids)} {one if len(ids) == 1 else many}"
-
-
-def retention_days() -> int:
-    return int(settings.RETENTION_DAYS)
-
-
-def source_retention_days() -> int:
-    return int(settings.SOURCE_RETENTION_DAYS)
-
-
 def purge_expunged(*, now: datetime | None = None, actor: Any = None) -> PurgeReport:
     """Purge what the retention rules say is due (idempotent; safe to run at any time)."""
     now = now or timezone.now()
     report = PurgeReport()
-    cutoff = timezone.localdate(now) - timedelta(days=retention_days())
+    cutoff = timezone.localdate(now) - timedelta(days=settings.RETENTION_DAYS)
     due = Conviction.objects.filter(
         purged_at__isnull=True,
         court_outcome__ruling=CourtOutcome.Ruling.GRANTED,
@@ -105,7 +94,7 @@ def purge_expunged(*, now: datetime | None = None, actor: Any = None) -> PurgeRe
                 detail={
                     "convictions": due_ids,
                     "copies": copies,
-                    "retention_days": retention_days(),
+                    "retention_days": settings.RETENTION_DAYS,
                 },
             )
 
@@ -126,7 +115,7 @@ def purge_expunged(*, now: datetime | None = None, actor: Any = None) -> PurgeRe
         elif done == "reissued":
             report.reissued.append(packet_id)
 
-    source_cutoff = now - timedelta(days=source_retention_days())
+    source_cutoff = now - timedelta(days=settings.SOURCE_RETENTION_DAYS)
     purged_rows = Conviction.objects.filter(isp_list=OuterRef("pk"), purged_at__isnull=False)
     for isp_list in (
         IspList.objects.filter(file_purged_at__isnull=True)
