@@ -93,6 +93,7 @@ def main(argv: list[str] | None = None) -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only")
+    os.environ.setdefault("IDENTITY_KEY", "bench-only")
     import django
 
     django.setup()

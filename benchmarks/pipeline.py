@@ -34,6 +34,7 @@ def _env(database_url: str, queue: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "CELERY_QUEUE": queue,
         "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only"),
+        "IDENTITY_KEY": os.environ.get("IDENTITY_KEY", "bench-only"),
         "DJANGO_SETTINGS_MODULE": "config.settings",
         # a generated statewide list of 1,000,000 rows is ~250 MB, over the 200 MB default
         "LIST_UPLOAD_MAX_BYTES": str(4 * 1024**3),

@@ -45,6 +45,7 @@ class Timing:
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("SECRET_KEY", "review-bench-only")
+    os.environ.setdefault("IDENTITY_KEY", "review-bench-only")
     # The pipeline's tasks run in this process (no worker needed to build the list).
     os.environ.pop("CELERY_BROKER_URL", None)
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):

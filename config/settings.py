@@ -75,6 +75,15 @@ if not SECRET_KEY:
         raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 
+# The key of the keyed hash (HMAC-SHA256) that names a conviction across lists
+# (eligibility.identity), kept after the purge in place of the person. Not SECRET_KEY: rotating
+# that must not make the office forget which convictions were granted and purged.
+IDENTITY_KEY = os.getenv("IDENTITY_KEY", "")
+if not IDENTITY_KEY:
+    if not DEBUG:
+        raise RuntimeError("IDENTITY_KEY must be set when DEBUG is off")
+    IDENTITY_KEY = "insecure-development-identity-key"
+
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 
 INSTALLED_APPS = [

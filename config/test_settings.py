@@ -11,6 +11,7 @@ import tempfile
 import uuid
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ.setdefault("IDENTITY_KEY", "test-only-identity-key-not-for-production")
 
 from config.settings import *  # noqa: F403
 from config.settings import DATABASES

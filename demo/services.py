@@ -6,6 +6,7 @@ The top layer (design.md): it may use every app's services; no app imports it.
 
 from __future__ import annotations
 
+import csv
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from accounts.roles import ADMIN, ASA, CLERK, SUPERVISOR
 from core.refusals import Refused
-from demo.synthetic import write_csv
+from demo.synthetic import HEADERS, generate_rows, write_csv
 from eligibility import services as eligibility_services
 from eligibility.models import Conviction, IspList
 from filings.models import Packet
@@ -31,6 +32,10 @@ DEMO_PASSWORD = "demo"
 DEMO_LIST_NAME = "demo-isp-list.csv"
 DEMO_LIST_ROWS = 800
 DEMO_SEED = 2019
+# The police send the list again a month later (issue 18): 40 % of its rows, every fourth of
+# those with a corrected sentence, and new rows (their case numbers start with "R").
+DEMO_RESENT_NAME = "demo-isp-list-resent.csv"
+DEMO_RESENT_NEW_ROWS = 200
 DEMO_USERS = {"asa": ASA, "supervisor": SUPERVISOR, "clerk": CLERK, "admin": ADMIN}
 
 
@@ -53,6 +58,7 @@ def demo_load(*, say: Callable[[str], Any] = print) -> None:
     say("Demo users (password 'demo'): " + ", ".join(f"{u} ({r})" for u, r in DEMO_USERS.items()))
     _demo_list(supervisor=User.objects.get(username="supervisor"), say=say)
     _demo_work(say=say)
+    _demo_resent_list(supervisor=User.objects.get(username="supervisor"), say=say)
 
 
 def _demo_list(*, supervisor: Any, say: Callable[[str], Any]) -> None:
@@ -114,3 +120,61 @@ def _demo_work(*, say: Callable[[str], Any]) -> None:
         f"#{b.pk} {Batch.objects.get(pk=b.pk).get_state_display().lower()}" for b in made
     )
     say(f"Demo batches: {states}; packets: {Packet.objects.count()}.")
+
+
+def resent_rows() -> list[dict[str, str]]:
+    """The demo list as the police send it again: rows 1, 2, 6, 7, 11, 12, … of the first
+    (40 %), every fourth of them with its sentence corrected, then new rows."""
+    first = [row for row in generate_rows(DEMO_LIST_ROWS, seed=DEMO_SEED) if any(row.values())]
+    again = [row for number, row in enumerate(first) if number % 5 < 2]
+    for number, row in enumerate(again):
+        if number % 4 == 0:
+            fixed = "2 YRS PROBATION" if row["SENTENCE"] != "2 YRS PROBATION" else "1 YR PROBATION"
+            again[number] = {**row, "SENTENCE": fixed}
+    new = [
+        {**row, "COURT_CASE_NUMBER": f"R{number:05d}"}
+        for number, row in enumerate(generate_rows(DEMO_RESENT_NEW_ROWS, seed=DEMO_SEED + 1))
+        if any(row.values())
+    ]
+    return again + new
+
+
+def _demo_resent_list(*, supervisor: Any, say: Callable[[str], Any]) -> None:
+    """The first list sent again with corrections and new rows, after attorneys decided some of
+    the first: its import report shows what carried over, the queue what needs another look."""
+    if IspList.objects.filter(filename=DEMO_RESENT_NAME).exists():
+        say(f"Demo list {DEMO_RESENT_NAME} already imported.")
+        return
+    asa = get_user_model().objects.get(username="asa")
+    first = IspList.objects.get(filename=DEMO_LIST_NAME)
+    # Some more of the first list decided, so that decisions carry over.
+    undecided = (
+        Conviction.objects.filter(isp_list=first, review__isnull=True)
+        .exclude(determination="NEEDS_REVIEW")
+        .order_by("row_number")
+    )
+    for conviction in undecided[:60]:
+        decision_record(conviction=conviction, reviewer=asa, kind="confirm", version=0)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / DEMO_RESENT_NAME
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\r\n")
+            writer.writerow(HEADERS)
+            for row in resent_rows():
+                writer.writerow(row[header] for header in HEADERS)
+        isp_list = eligibility_services.list_store_file(
+            path=path,
+            filename=DEMO_RESENT_NAME,
+            as_of=timezone.localdate(),
+            user=supervisor,
+            confirm_reimport=True,
+        )
+    isp_list.refresh_from_db()
+    history = isp_list.history
+    say(
+        f"Demo list {DEMO_RESENT_NAME}: {isp_list.rows_total} rows, "
+        f"{isp_list.get_status_display().lower()}; {history.get('known', 0)} already on the "
+        f"first list ({history.get('carried', 0)} decisions carried over, "
+        f"{history.get('flagged', 0)} for another look), {history.get('corrected', 0)} "
+        f"corrected, {history.get('new', 0)} new."
+    )

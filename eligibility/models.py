@@ -5,9 +5,22 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Left, Upper
 from django.utils import timezone
 
 from eligibility.rules.records import Policy
+
+# How a search reads the texts it finds people by: the same expressions as the indexes, so that
+# a lookup is an index scan (eligibility.selectors.people_find). The first characters only: a
+# text longer than that is still found by them, and compared whole after.
+SEARCH_PREFIX = 100
+SEARCH_KEYS = {
+    "person": Left("person_key", 2 * SEARCH_PREFIX),
+    "last": Upper(Left("last_name", SEARCH_PREFIX)),
+    "first": Upper(Left("first_name", SEARCH_PREFIX)),
+    "case": Left("case_key", SEARCH_PREFIX),
+    "dcn": Upper(Left("dcn", SEARCH_PREFIX)),
+}
 
 
 class Determination(models.TextChoices):
@@ -116,6 +129,11 @@ class IspList(models.Model):
     # When the import last moved: a counter (rows_parsed, rows_evaluated) or the status changed,
     # or it was (re)started. A list still working whose progress_at is old has stalled.
     progress_at = models.DateTimeField(default=timezone.now)
+    # What the list brought, against the lists before it (issue 18), counted when its evaluation
+    # finished: "new", "known" (rows that are a conviction of an earlier list), "corrected" (known,
+    # with facts changed), and what the other apps add about the known ones ("decided",
+    # "approved", "filed", "granted", "denied", "carried", "flagged"; eligibility.signals).
+    history = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
@@ -198,6 +216,17 @@ class Conviction(models.Model):
     case_key = models.TextField(blank=True)
     # Rows of one person share a bucket; evaluation tasks take ranges of buckets.
     bucket = models.PositiveIntegerField()
+    # The conviction's identity across lists, a keyed hash (eligibility.identity): the purge
+    # keeps it, so a later list that brings the conviction back is recognised.
+    identity = models.CharField(max_length=64, blank=True)
+    # The date of birth as read, for finding a person by it (eligibility.selectors.people_find).
+    born_on = models.DateField(null=True, blank=True)
+    # The same conviction on the newest earlier list, if any (matched when the list's evaluation
+    # finishes), and the facts that changed since it (``{field: [earlier, now]}``).
+    copy_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="later_copies"
+    )
+    changes = models.JSONField(default=dict, blank=True)
 
     # Set when the personal data was replaced by a tombstone after the conviction was vacated and
     # expunged (filings.purge): counts, reason codes, dates and court location remain.
@@ -219,7 +248,20 @@ class Conviction(models.Model):
         indexes = [
             models.Index(fields=["isp_list", "bucket"], name="conviction_bucket"),
             models.Index(fields=["-disposition_on", "id"], name="conviction_newest"),
+            models.Index(fields=["identity", "isp_list"], name="conviction_identity"),
+            # Finding a person (issue 18): by person key (SID), name, case, DCN, date of birth.
+            # Texts are indexed by their first characters (SEARCH_KEYS): a cell may be longer
+            # than an index entry can be, and a row is never refused for it.
+            models.Index(SEARCH_KEYS["person"], name="conviction_person"),
+            models.Index(SEARCH_KEYS["last"], SEARCH_KEYS["first"], name="conviction_name"),
+            models.Index(SEARCH_KEYS["case"], name="conviction_case"),
+            models.Index(SEARCH_KEYS["dcn"], name="conviction_dcn"),
+            models.Index(fields=["born_on"], name="conviction_born"),
         ]
 
     def __str__(self) -> str:
         return f"row {self.row_number} of list {self.isp_list_id}"
+
+    @property
+    def is_correction(self) -> bool:
+        return bool(self.changes)

@@ -9,8 +9,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
+from eligibility.identity import FACT_LABELS
 from eligibility.listfiles import DATE_FIELDS
 from eligibility.models import Conviction, Determination, IspList, OfficePolicy
 
@@ -109,29 +110,13 @@ def list_reason_counts(*, isp_list: IspList) -> list[tuple[str, int]]:
 
 
 def conviction_copies(*, ids: Sequence[int]) -> list[int]:
-    """The other rows, on any list, of the convictions ``ids``: the same person key, case key,
-    statute and disposition date. A list sent again brings the same conviction back, and no
-    ruling names the copy. Locked (call it in a transaction), and to be found before the person
-    keys change (``services.convictions_erase``).
-
-    The statute compares as parsed (``details["statute"]``) when both rows were evaluated, else
-    as written; the disposition date as read, else as written. Empty texts never match: two
-    rows that both lack a statute are not the same conviction for that."""
-    same_statute = Q(
-        details__statute__has_key="chapter", details__statute=OuterRef("details__statute")
-    ) | (Q(statute=OuterRef("statute")) & ~Q(statute=""))
-    same_disposition = Q(disposition_on=OuterRef("disposition_on")) | (
-        Q(disposition_date=OuterRef("disposition_date")) & ~Q(disposition_date="")
-    )
-    same = Conviction.objects.filter(
-        same_statute,
-        same_disposition,
-        pk__in=ids,
-        person_key=OuterRef("person_key"),
-        case_key=OuterRef("case_key"),
-    ).exclude(case_key="")
+    """The other rows, on any list, of the convictions ``ids``: the same identity (person key,
+    case key, statute as parsed and disposition date as read; ``eligibility.identity``). A list
+    sent again brings the same conviction back, and no ruling names the copy. Locked (call it in
+    a transaction)."""
+    identities = Conviction.objects.filter(pk__in=ids).exclude(identity="").values("identity")
     return list(
-        Conviction.objects.filter(Exists(same), purged_at__isnull=True)
+        Conviction.objects.filter(identity__in=identities, purged_at__isnull=True)
         .exclude(pk__in=ids)
         .select_for_update(of=("self",))
         .order_by("pk")
@@ -174,3 +159,25 @@ def list_unreadable_fields(*, isp_list: IspList, limit: int = 200) -> dict[str, 
             if len(entry["rows"]) < limit:
                 entry["rows"].append({"id": pk, "row": number, "text": texts.get(field, "")})
     return dict(sorted(report.items()))
+
+
+def list_corrections(*, isp_list: IspList, limit: int = 200) -> list[dict[str, Any]]:
+    """The list's first ``limit`` corrected rows (a conviction of an earlier list whose facts
+    changed), each with what changed, in words."""
+    rows = (
+        Conviction.objects.filter(isp_list=isp_list)
+        .exclude(changes={})
+        .order_by("row_number")
+        .values("id", "row_number", "changes")[:limit]
+    )
+    return [
+        {
+            "id": row["id"],
+            "row_number": row["row_number"],
+            "changed": [
+                {"label": FACT_LABELS.get(name, name), "before": before, "now": now}
+                for name, (before, now) in row["changes"].items()
+            ],
+        }
+        for row in rows
+    ]

@@ -35,13 +35,14 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, TextField, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import MD5, Cast, Concat
 from django.utils import timezone
 
 from accounts.audit import audit_record
 from core.uploads import size_problem
 from eligibility import selectors
+from eligibility.identity import FACTS, conviction_identity, fact_changes
 from eligibility.listfiles import (
     EXTRA_FIELDS,
     ListRefused,
@@ -58,6 +59,7 @@ from eligibility.rules.dates import read_date
 from eligibility.rules.engine import person_key
 from eligibility.rules.identifiers import case_key
 from eligibility.rules.records import Record, Result
+from eligibility.signals import list_evaluated
 
 log = logging.getLogger(__name__)
 
@@ -274,6 +276,8 @@ def _conviction_values(isp_list: IspList, row: ListRow) -> dict[str, Any]:
         "person_key": person,
         "case_key": case_key(record.court_case_number),
         "bucket": bucket_of(person),
+        "identity": conviction_identity(record, person),
+        "born_on": read_date(record.date_of_birth),
     }
     for name in RECORD_FIELDS:
         values[name] = getattr(record, name)
@@ -373,6 +377,9 @@ _COPY_COLUMNS = (
     "person_key",
     "case_key",
     "bucket",
+    "identity",
+    "born_on",
+    "changes",
     "determination",
     "reasons",
     "details",
@@ -400,6 +407,9 @@ def _copy_rows(batch: list[dict[str, Any]]) -> None:
                 values["person_key"],
                 values["case_key"],
                 values["bucket"],
+                values["identity"],
+                values["born_on"].isoformat() if values["born_on"] else "",
+                "{}",
                 "",
                 "[]",
                 "{}",
@@ -416,7 +426,8 @@ def _copy_rows(batch: list[dict[str, Any]]) -> None:
     columns = ", ".join(_COPY_COLUMNS)
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(
-            f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NULL (disposition_on))",
+            f"COPY {table} ({columns}) FROM STDIN "
+            "WITH (FORMAT csv, FORCE_NULL (disposition_on, born_on))",
             buffer,
         )
 
@@ -622,28 +633,70 @@ def _maybe_finish(list_id: int, run: int) -> None:
 
 
 def list_finish(*, list_id: int, run: int) -> bool:
-    """Mark the list ready once every row carries this run's result (compare-and-set: when two
-    chunks finish together only one marks it). Returns whether this call marked it."""
-    total = Conviction.objects.filter(isp_list_id=list_id).count()
-    if Conviction.objects.filter(isp_list_id=list_id).exclude(evaluation_run=run).exists():
-        return False  # rows remain: resuming the pipeline evaluates them
-    marked = IspList.objects.filter(
-        pk=list_id, status=IspList.Status.EVALUATING, evaluation_run=run
-    ).update(
-        status=IspList.Status.READY,
-        rows_evaluated=total,
-        rows_total=total,
-        evaluate_finished_at=timezone.now(),
-        progress_at=timezone.now(),
-        message="",
-    )
-    if marked:
+    """Mark the list ready once every row carries this run's result: match its rows to the
+    lists before it (``list_match``), let the apps above act on it (``signals.list_evaluated``:
+    decisions carried over), and record what it brought in ``history``, all in one transaction.
+    When two chunks finish together, the list row's lock lets one mark it. Returns whether this
+    call marked it."""
+    with transaction.atomic():
+        isp_list = (
+            IspList.objects.select_for_update()
+            .filter(pk=list_id, status=IspList.Status.EVALUATING, evaluation_run=run)
+            .first()
+        )
+        if isp_list is None:
+            return False
+        if Conviction.objects.filter(isp_list_id=list_id).exclude(evaluation_run=run).exists():
+            return False  # rows remain: resuming the pipeline evaluates them
+        total = Conviction.objects.filter(isp_list_id=list_id).count()
+        history: dict[str, int] = list_match(isp_list=isp_list)
+        for _receiver, counts in list_evaluated.send(sender=IspList, isp_list=isp_list):
+            history.update(counts or {})
+        IspList.objects.filter(pk=list_id).update(
+            status=IspList.Status.READY,
+            rows_evaluated=total,
+            rows_total=total,
+            evaluate_finished_at=timezone.now(),
+            progress_at=timezone.now(),
+            message="",
+            history=history,
+        )
         audit_record(
             action="list.import",
             obj=IspList(pk=list_id),
-            detail={"rows": total, "run": run},
+            detail={"rows": total, "run": run, **history},
         )
-    return bool(marked)
+    return True
+
+
+def list_match(*, isp_list: IspList) -> dict[str, int]:
+    """Match each row of the list to the same conviction on the newest earlier list (the
+    identity, an index lookup) and record the facts that changed since (a correction).
+    Returns the counts ``new``, ``known`` and ``corrected`` (the corrected are among the
+    known). Earlier lists are the ones uploaded before (smaller id): matching again, after a
+    re-evaluation, gives the same answer."""
+    rows = Conviction.objects.filter(isp_list_id=isp_list.pk)
+    earlier = (
+        Conviction.objects.filter(identity=OuterRef("identity"), isp_list_id__lt=isp_list.pk)
+        .exclude(identity="")
+        .order_by("-isp_list_id", "-pk")
+        .values("pk")[:1]
+    )
+    rows.update(copy_of=Subquery(earlier), changes={})
+    matched = rows.filter(copy_of__isnull=False).values_list(
+        "pk", *FACTS, *(f"copy_of__{name}" for name in FACTS)
+    )
+    corrected: list[Conviction] = []
+    known = 0
+    for pk, *facts in matched.iterator(chunk_size=10_000):
+        known += 1
+        now = dict(zip(FACTS, facts[: len(FACTS)], strict=True))
+        before = dict(zip(FACTS, facts[len(FACTS) :], strict=True))
+        if changes := fact_changes(before, now):
+            corrected.append(Conviction(pk=pk, changes=changes))
+    Conviction.objects.bulk_update(corrected, ["changes"], batch_size=2000)
+    total = rows.count()
+    return {"new": total - known, "known": known, "corrected": len(corrected)}
 
 
 def list_import(*, list_id: int) -> IspList:
@@ -664,9 +717,9 @@ def list_import(*, list_id: int) -> IspList:
 
 
 def list_keys_refresh(*, list_id: int) -> int:
-    """Store again the person key, case key and bucket of the rows of a list whose keys the
-    current rule set reads differently (rule set 2026.12.1: SID ``a301`` is ``A301``, case
-    ``12345.0`` is ``12345``): a person's rows must share a bucket to be judged together.
+    """Store again the person key, case key, bucket and identity of the rows of a list whose
+    keys the current rule set reads differently (rule set 2026.12.1: SID ``a301`` is ``A301``,
+    case ``12345.0`` is ``12345``): a person's rows must share a bucket to be judged together.
     Keys that are not the engine's (a purged person's random token) are left alone. Returns the
     number of rows changed."""
     changed: list[Conviction] = []
@@ -680,22 +733,52 @@ def list_keys_refresh(*, list_id: int) -> int:
             "first_name",
             "date_of_birth",
             "court_case_number",
+            "statute",
+            "disposition_date",
             "person_key",
             "case_key",
+            "identity",
         )
     )
-    for pk, sid, last, first, born, case, stored_person, stored_case in rows.iterator(
-        chunk_size=10_000
-    ):
-        person = person_key_text(
-            Record(row=0, sid=sid, last_name=last, first_name=first, date_of_birth=born)
+    for (
+        pk,
+        sid,
+        last,
+        first,
+        born,
+        case,
+        statute,
+        disposed,
+        stored_person,
+        stored_case,
+        stored_identity,
+    ) in rows.iterator(chunk_size=10_000):
+        record = Record(
+            row=0,
+            sid=sid,
+            last_name=last,
+            first_name=first,
+            date_of_birth=born,
+            court_case_number=case,
+            statute=statute,
+            disposition_date=disposed,
         )
+        person = person_key_text(record)
         case_text = case_key(case)
-        if person != stored_person or case_text != stored_case:
+        identity = conviction_identity(record, person)
+        if (person, case_text, identity) != (stored_person, stored_case, stored_identity):
             changed.append(
-                Conviction(pk=pk, person_key=person, case_key=case_text, bucket=bucket_of(person))
+                Conviction(
+                    pk=pk,
+                    person_key=person,
+                    case_key=case_text,
+                    bucket=bucket_of(person),
+                    identity=identity,
+                )
             )
-    Conviction.objects.bulk_update(changed, ["person_key", "case_key", "bucket"], batch_size=2000)
+    Conviction.objects.bulk_update(
+        changed, ["person_key", "case_key", "bucket", "identity"], batch_size=2000
+    )
     return len(changed)
 
 

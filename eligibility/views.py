@@ -65,6 +65,7 @@ def _list_context(isp_list: IspList) -> dict[str, object]:
             determinations=selectors.list_determination_counts(isp_list=isp_list),
             reason_counts=[(code, n, REASONS.get(code)) for code, n in reason_counts],
             unreadable=selectors.list_unreadable_fields(isp_list=isp_list),
+            corrections=selectors.list_corrections(isp_list=isp_list),
             reevaluate_form=ReevaluateForm(
                 initial={"as_of": isp_list.as_of, "policy": selectors.policy_current()}
             ),

@@ -2,9 +2,10 @@
 must not live on in our database).
 
 * A conviction whose vacatur was granted more than ``RETENTION_DAYS`` ago, and every other copy
-  of it on any list (a list sent again: the same person key, case key, statute and disposition
-  date), keeps a tombstone (the person key of every row of that person in that list becomes a
-  random token, so reports still count people once):
+  of it on any list (a list sent again: the same identity, ``eligibility.identity``; also a copy
+  that a later list brings back after the purge), keeps a tombstone (the person key of every
+  row of that person in that list becomes a random token, so reports still count people once;
+  the identity, a keyed hash, stays, so that the conviction is recognised when it comes back):
   its counts, reason codes, determination, dates (but the date of birth), statute, class,
   court location, sex and race (for the equity report, aggregated only). Its name, date of birth,
   SID, DCN, case number, address, the raw cells and attorneys' free-text notes are erased
@@ -68,6 +69,21 @@ class PurgeReport:
         )
 
 
+def returned_after_purge() -> list[int]:
+    """Rows not purged that are a conviction granted and purged already (the same identity)."""
+    granted_gone = Conviction.objects.filter(
+        purged_at__isnull=False, court_outcome__ruling=CourtOutcome.Ruling.GRANTED
+    ).exclude(identity="")
+    return list(
+        Conviction.objects.filter(
+            identity__in=granted_gone.values("identity"), purged_at__isnull=True
+        )
+        .select_for_update(of=("self",))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def purge_expunged(*, now: datetime | None = None, actor: Any = None) -> PurgeReport:
     """Purge what the retention rules say is due (idempotent; safe to run at any time)."""
     now = now or timezone.now()
@@ -81,6 +97,10 @@ def purge_expunged(*, now: datetime | None = None, actor: Any = None) -> PurgeRe
     with transaction.atomic():
         due_ids = list(due.select_for_update(of=("self",)).values_list("id", flat=True))
         copies = eligibility_selectors.conviction_copies(ids=due_ids) if due_ids else []
+        # A conviction granted and purged before, that a later list brought back (the police
+        # had not yet updated their records): recognised by the identity the tombstone keeps.
+        returned = sorted(set(returned_after_purge()) - set(due_ids) - set(copies))
+        copies = sorted(copies + returned)
         ids = due_ids + copies
         if ids:
             eligibility_services.convictions_erase(ids=ids, now=now)

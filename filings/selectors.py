@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
-from eligibility.models import Conviction
-from filings.models import Packet
-from review.models import Batch
+from eligibility.models import Conviction, IspList
+from filings.models import CourtOutcome, Packet
+from review.models import Batch, BatchItem
 from review.selectors import batches
 
 
@@ -81,3 +81,20 @@ def packet_downloadable(*, packet: Packet) -> bool:
         and not packet.is_superseded
         and not packet_holds_purged(packet=packet)
     )
+
+
+def list_history_counts(*, isp_list: IspList) -> dict[str, int]:
+    """Of the list's rows that are a conviction of an earlier list: how many were filed, granted
+    and denied there (the list's history, ``eligibility.signals.list_evaluated``)."""
+    known = Conviction.objects.filter(isp_list=isp_list, copy_of__isnull=False)
+    earlier = {
+        "conviction__identity": OuterRef("identity"),
+        "conviction__isp_list_id__lt": isp_list.pk,
+    }
+    filed = BatchItem.objects.filter(**earlier, batch__state=Batch.State.FILED)
+    ruled = CourtOutcome.objects.filter(**earlier)
+    return {
+        "filed": known.filter(Exists(filed)).count(),
+        "granted": known.filter(Exists(ruled.filter(ruling=CourtOutcome.Ruling.GRANTED))).count(),
+        "denied": known.filter(Exists(ruled.filter(ruling=CourtOutcome.Ruling.DENIED))).count(),
+    }

@@ -17,11 +17,17 @@ class QueueFilter(django_filters.FilterSet):
     ``queue_selectors.queue_convictions``)."""
 
     STATES = (
+        ("needs_person", "Needs a person (undecided, or for another look)"),
         ("undecided", "Undecided"),
         ("decided", "Decided"),
         ("held", "Held by an attorney"),
-        ("another_look", "For another look (the machine changed its mind)"),
+        (
+            "another_look",
+            "For another look (the machine changed its mind, or a later list corrected the row)",
+        ),
     )
+    # The queue with no filter chosen shows what needs a person (issue 18).
+    DEFAULT = {"state": "needs_person"}
 
     determination = django_filters.ChoiceFilter(
         choices=Determination.choices, empty_label="any determination"
@@ -60,6 +66,9 @@ class QueueFilter(django_filters.FilterSet):
         model = Conviction
         fields: list[str] = []
 
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(self.DEFAULT if data is None else data, *args, **kwargs)
+
     def filter_reason(self, queryset: QuerySet[Conviction], name: str, value: str) -> Any:
         return queryset.filter(queue_selectors.reason_q(value)) if value else queryset
 
@@ -69,6 +78,7 @@ class QueueFilter(django_filters.FilterSet):
             "decided": queue_selectors.decided_q,
             "held": queue_selectors.held_q,
             "another_look": queue_selectors.another_look_q,
+            "needs_person": queue_selectors.needs_person_q,
         }
         return queryset.filter(conditions[value]()) if value in conditions else queryset
 

@@ -64,13 +64,16 @@ class Review(models.Model):
 
     @property
     def needs_another_look(self) -> bool:
-        """The machine's determination or reasons changed since the current decision."""
+        """The machine's determination or reasons changed since the current decision, or the
+        decision was carried over from an earlier list onto a row that list corrected."""
         decision, conviction = self.decision, self.conviction
         if decision is None:
             return False
-        return decision.machine_determination != conviction.determination or sorted(
-            decision.machine_reasons
-        ) != sorted(conviction.reasons)
+        return (
+            decision.machine_determination != conviction.determination
+            or sorted(decision.machine_reasons) != sorted(conviction.reasons)
+            or bool(decision.changes)
+        )
 
 
 class DecisionQuerySet(models.QuerySet["Decision"]):
@@ -104,6 +107,14 @@ class Decision(models.Model):
     outcome = models.CharField(max_length=12, choices=Outcome.choices)
     reason = models.CharField(max_length=24, choices=OverrideReason.choices, blank=True)
     note = models.TextField(blank=True)
+    # A decision carried over from the same conviction on an earlier list (issue 18): the
+    # attorney's decision it repeats (who, when, on which list), and the facts the list corrected
+    # since (``{field: [earlier, now]}``, the conviction's ``changes``): any makes it a decision
+    # for another look.
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="carried_to"
+    )
+    changes = models.JSONField(default=dict, blank=True)
 
     objects = DecisionQuerySet.as_manager()
 
@@ -124,6 +135,10 @@ class Decision(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("decisions are append-only")
+
+    @property
+    def is_carried(self) -> bool:
+        return self.carried_from_id is not None
 
 
 class Batch(models.Model):

@@ -83,6 +83,7 @@ def run_settings(env: dict[str, str], code: str) -> subprocess.CompletedProcess[
         if k
         not in {
             "SECRET_KEY",
+            "IDENTITY_KEY",
             "DEBUG",
             "DATABASE_URL",
             "CELERY_BROKER_URL",
@@ -118,10 +119,17 @@ def test_without_database_and_broker_urls_the_app_uses_sqlite_and_eager_tasks():
     ]
 
 
+def test_the_settings_refuse_to_start_without_an_identity_key_outside_debug():
+    result = run_settings({"SECRET_KEY": "k"}, "pass")
+    assert result.returncode != 0
+    assert "IDENTITY_KEY must be set" in result.stderr
+
+
 def test_with_database_and_broker_urls_the_app_uses_postgresql_and_the_broker():
     result = run_settings(
         {
             "SECRET_KEY": "k",
+            "IDENTITY_KEY": "i",
             "DATABASE_URL": "postgres://u@h:5432/d",
             "CELERY_BROKER_URL": "redis://h:6379/0",
             "ALLOWED_HOSTS": "sao.example",
@@ -139,19 +147,24 @@ def test_with_database_and_broker_urls_the_app_uses_postgresql_and_the_broker():
 
 @pytest.mark.parametrize("name", ["BATCH_FOUR_EYES", "SECURE_COOKIES", "DEMO_MODE"])
 def test_a_yes_no_setting_that_is_not_a_yes_no_word_stops_the_start_naming_it(name):
-    result = run_settings({"SECRET_KEY": "k", name: "ture"}, "pass")
+    result = run_settings({"SECRET_KEY": "k", "IDENTITY_KEY": "i", name: "ture"}, "pass")
     assert result.returncode != 0
     assert f"{name}='ture' is not a yes/no word" in result.stderr
 
 
 @pytest.mark.parametrize(("word", "read"), [("off", "False"), ("No", "False"), ("YES", "True")])
 def test_yes_no_settings_read_every_usual_word(word, read):
-    result = run_settings({"SECRET_KEY": "k", "BATCH_FOUR_EYES": word}, "print(s.BATCH_FOUR_EYES)")
+    result = run_settings(
+        {"SECRET_KEY": "k", "IDENTITY_KEY": "i", "BATCH_FOUR_EYES": word},
+        "print(s.BATCH_FOUR_EYES)",
+    )
     assert result.stdout.strip() == read
 
 
 def test_a_number_setting_that_is_not_a_number_stops_the_start_naming_it():
-    result = run_settings({"SECRET_KEY": "k", "RETENTION_DAYS": "sixty"}, "pass")
+    result = run_settings(
+        {"SECRET_KEY": "k", "IDENTITY_KEY": "i", "RETENTION_DAYS": "sixty"}, "pass"
+    )
     assert result.returncode != 0
     assert "RETENTION_DAYS='sixty' is not a whole number" in result.stderr
 
@@ -160,6 +173,7 @@ def test_the_office_on_the_court_papers_comes_from_the_environment():
     result = run_settings(
         {
             "SECRET_KEY": "k",
+            "IDENTITY_KEY": "i",
             "OFFICE_NAME": "Will County State's Attorney",
             "OFFICE_ADDRESS": "121 N. Chicago Street | Joliet, Illinois 60432",
         },

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from eligibility.models import Conviction
 from review.models import Batch, BatchEvent, BatchItem, Decision
@@ -17,9 +17,44 @@ def four_eyes() -> bool:
     return bool(settings.BATCH_FOUR_EYES)
 
 
+def copy_in_batch_q() -> Q:
+    """Convictions whose copy on another list (the same identity) is in a batch: approved,
+    filed and ruled on included. A conviction goes to court once: the copy is never batched."""
+    return Q(Exists(batch_items_of_copies()))
+
+
+def batch_items_of_copies() -> QuerySet[BatchItem]:
+    """The batch items of the outer conviction's copies on other lists."""
+    return (
+        BatchItem.objects.filter(conviction__identity=OuterRef("identity"))
+        .exclude(conviction_id=OuterRef("pk"))
+        .exclude(conviction__identity="")
+    )
+
+
 def batchable_convictions() -> QuerySet[Conviction]:
-    """Convictions decided ELIGIBLE, in no batch, and not purged (expunged already)."""
-    return convictions_decided_eligible().filter(batch_item__isnull=True, purged_at__isnull=True)
+    """Convictions decided ELIGIBLE, in no batch, not purged (expunged already), and whose
+    copies on other lists are in no batch either."""
+    return (
+        convictions_decided_eligible()
+        .filter(batch_item__isnull=True, purged_at__isnull=True)
+        .exclude(copy_in_batch_q())
+    )
+
+
+def copies_batched(*, rows: QuerySet[Conviction], limit: int = 5) -> list[dict[str, Any]]:
+    """Of ``rows``, those held back because a copy on another list is in a batch: each with
+    the earlier batch (id and state), for the message that names it."""
+    first = batch_items_of_copies().order_by("batch_id")
+    return list(
+        rows.filter(copy_in_batch_q())
+        .annotate(
+            other_batch=Subquery(first.values("batch_id")[:1]),
+            other_state=Subquery(first.values("batch__state")[:1]),
+        )
+        .order_by("pk")
+        .values("pk", "row_number", "isp_list_id", "other_batch", "other_state")[:limit]
+    )
 
 
 def court_locations() -> list[dict[str, Any]]:

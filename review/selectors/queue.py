@@ -47,6 +47,8 @@ QUEUE_FIELDS = (
     "review__decision__decided_at",
     "review__decision__machine_determination",
     "review__decision__machine_reasons",
+    "review__decision__changes",
+    "review__decision__carried_from_id",
     "review__decision__reviewer__username",
 )
 
@@ -120,11 +122,20 @@ def claimable_q(cutoff: datetime | None = None) -> Q:
 
 
 def another_look_q() -> Q:
-    """Decided, but the machine's determination or reasons changed since."""
+    """Decided, but the machine's determination or reasons changed since, or the decision was
+    carried over from an earlier list onto a row that list corrected (as
+    ``Review.needs_another_look``)."""
     return decided_q() & (
         ~Q(review__decision__machine_determination=F("determination"))
         | ~Q(review__decision__machine_reasons=F("reasons"))
+        | (Q(review__decision__carried_from__isnull=False) & ~Q(review__decision__changes={}))
     )
+
+
+def needs_person_q() -> Q:
+    """What needs a person (the queue's default view): undecided, or for another look; not
+    purged."""
+    return (undecided_q() | another_look_q()) & Q(purged_at__isnull=True)
 
 
 def reason_q(code: str) -> Q:

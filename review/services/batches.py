@@ -18,7 +18,12 @@ from accounts.audit import audit_record
 from core.refusals import Refused
 from eligibility.models import Conviction
 from review.models import Batch, BatchEvent, BatchItem, Decision, Outcome
-from review.selectors.batches import batchable_convictions, four_eyes, reviewed_by
+from review.selectors.batches import (
+    batchable_convictions,
+    copies_batched,
+    four_eyes,
+    reviewed_by,
+)
 
 State = Batch.State
 
@@ -76,14 +81,20 @@ def batch_create(
         if disposed_to:
             rows = rows.filter(disposition_on__lte=disposed_to)
         rows = rows.select_for_update(of=("self",)).order_by("-disposition_on", "-id")
-        picked = list(
-            rows.values_list("id", "review__decision_id")[:limit]
-            if limit
-            else rows.values_list("id", "review__decision_id")
-        )
+        picked: list[tuple[int, int]] = []
+        seen: set[str] = set()
+        # The same conviction on two lists, both decided and gathered here: it goes once.
+        for pk, decision, identity in rows.values_list("id", "review__decision_id", "identity"):
+            if identity and identity in seen:
+                continue
+            seen.add(identity)
+            picked.append((pk, decision))
+            if limit and len(picked) >= limit:
+                break
         if not picked:
             raise BatchRefused(
                 "No conviction decided eligible and in no batch matches: nothing to gather."
+                + _copies_note(court_location, disposed_from, disposed_to)
             )
         batch = Batch.objects.create(
             court_location=court_location,
@@ -105,6 +116,34 @@ def batch_create(
             detail={"court_location": court_location, "convictions": len(picked)},
         )
     return batch
+
+
+def _copies_note(location: str, disposed_from: date | None, disposed_to: date | None) -> str:
+    """Why convictions decided eligible there were not gathered: their copy on another list is
+    in a batch already (named)."""
+    rows = Conviction.objects.filter(
+        court_location=location,
+        review__decision__outcome=Outcome.ELIGIBLE,
+        batch_item__isnull=True,
+        purged_at__isnull=True,
+    )
+    if disposed_from:
+        rows = rows.filter(disposition_on__gte=disposed_from)
+    if disposed_to:
+        rows = rows.filter(disposition_on__lte=disposed_to)
+    held = copies_batched(rows=rows)
+    if not held:
+        return ""
+    return " " + " ".join(_copy_sentence(item) for item in held)
+
+
+def _copy_sentence(item: dict[str, Any]) -> str:
+    state = Batch.State(item["other_state"]).label.lower()
+    return (
+        f"Row {item['row_number']} of list #{item['isp_list_id']} is the same conviction as one "
+        f"already in batch #{item['other_batch']} ({state}) from another list: it goes to court "
+        "once."
+    )
 
 
 def batch_remove_items(*, batch: Batch, conviction_ids: list[int], user: Any) -> int:
@@ -152,6 +191,13 @@ def batch_transition(*, batch: Batch, action: str, user: Any, comment: str = "")
             )
         if action == "submit" and not locked.items.exists():
             raise BatchRefused("An empty batch cannot be submitted.")
+        if action in ("submit", "approve") and (
+            held := copies_batched(rows=Conviction.objects.filter(batch_item__batch=locked))
+        ):
+            raise BatchRefused(
+                " ".join(_copy_sentence(item) for item in held)
+                + " Take it out of this batch first."
+            )
         now = timezone.now()
         changes: dict[str, Any] = {"state": transition.target}
         if action == "submit":

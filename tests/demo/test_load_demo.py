@@ -23,7 +23,14 @@ def test_the_demo_gives_every_role_something_to_do_and_loads_once(settings, tmp_
     settings.MEDIA_ROOT = tmp_path
     call_command("load_demo")
     call_command("load_demo")  # a second run reuses what is there
-    assert IspList.objects.get().status == IspList.Status.READY
+    # Two lists: the first, and the same sent again with corrections and new rows (issue 18).
+    first, resent = IspList.objects.order_by("pk")
+    assert (first.filename, resent.filename) == ("demo-isp-list.csv", "demo-isp-list-resent.csv")
+    assert {first.status, resent.status} == {IspList.Status.READY}
+    history = resent.history
+    assert history["known"] > 0 and history["new"] > 0 and history["corrected"] > 0
+    assert history["known"] + history["new"] == resent.rows_total
+    assert history["carried"] > 0 and history["flagged"] > 0
     states = sorted(Batch.objects.values_list("state", flat=True))
     assert states == ["approved", "packet_generated", "submitted"]
     packet = Packet.objects.get()

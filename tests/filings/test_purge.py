@@ -21,6 +21,7 @@ from eligibility import services as eligibility_services
 from eligibility.models import Conviction, IspList
 from filings import services
 from filings.models import Packet
+from review.models import BatchItem
 from review.selectors import batches as batch_selectors
 from review.services import batches
 from review.services import reviews as review_services
@@ -177,11 +178,13 @@ def resent(granted, tmp_path, asa, django_capture_on_commit_callbacks):
             path=path, filename="resent.csv", as_of=timezone.localdate(), user=None
         )
     copy = isp_list.convictions.get(sid=PEOPLE[0][0])
+    # The first list's decision came over with the copy (issue 18); the attorney decides again.
+    assert copy.review.decision.carried_from is not None
     review_services.decision_record(
         conviction=copy,
         reviewer=asa,
         kind="confirm",
-        version=0,
+        version=copy.review.version,
         note=f"Same as before: {copy.first_name} {copy.last_name}",
     )
     return isp_list
@@ -444,21 +447,30 @@ def test_a_purged_copy_is_never_claimed_batched_or_decided_again(
     granted, resent, tmp_path, asa, django_capture_on_commit_callbacks
 ):
     path = tmp_path / "third.csv"
-    path.write_text("\n".join([HEADER, row(*PEOPLE[0], case="10C0")]) + "\n")
+    newcomer = ("7000009", "NEWLYCOME", "ARABELLA", "1975-01-02", "2 MAIN ST")
+    lines = [HEADER, row(*PEOPLE[0], case="10C0"), row(*newcomer, case="11C9")]
+    path.write_text("\n".join(lines) + "\n")
     with django_capture_on_commit_callbacks(execute=True):
         third = eligibility_services.list_store_file(
             path=path, filename="third.csv", as_of=timezone.localdate(), user=None
         )
-    undecided = third.convictions.get()
+    undecided = third.convictions.get(sid=PEOPLE[0][0])
     decided = resent.convictions.get(sid=PEOPLE[0][0])
-    assert decided.pk in set(batch_selectors.batchable_convictions().values_list("pk", flat=True))
+    # Decided eligible, but its first list's copy was filed and ruled on: a conviction goes to
+    # court once (issue 18), so even before the purge it is not offered for a batch.
+    assert decided.review.decision.outcome == "ELIGIBLE"
+    assert not BatchItem.objects.filter(conviction=decided).exists()
+    assert decided.pk not in set(
+        batch_selectors.batchable_convictions().values_list("pk", flat=True)
+    )
 
     call_command("purge_expunged")
 
     undecided.refresh_from_db()
     assert undecided.purged_at is not None
     claimed = review_services.review_claim_next(reviewer=asa, count=100)
-    assert undecided.pk not in claimed and claimed, "only the bystander's copy is left to claim"
+    # The bystander's copy carries its decision from the first list: only the newcomer is left.
+    assert claimed == [third.convictions.get(sid=newcomer[0]).pk]
     assert decided.pk not in set(
         batch_selectors.batchable_convictions().values_list("pk", flat=True)
     )

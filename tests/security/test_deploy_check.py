@@ -27,6 +27,7 @@ def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str
 
 PRODUCTION = {
     "SECRET_KEY": secrets.token_urlsafe(50),
+    "IDENTITY_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "cmr.sao.example",
     "DJANGO_SETTINGS_MODULE": "config.settings",
 }

@@ -68,6 +68,15 @@ class Command(BaseCommand):
             f"{counts.get('NEEDS_REVIEW', 0)} needs review, "
             f"{counts.get('NOT_ELIGIBLE', 0)} not eligible"
         )
+        # What the list brought, against the lists before it (issue 18); the corrected are
+        # among the rows already on earlier lists.
+        history = {"known": 0, "decided": 0, "filed": 0, "granted": 0, "corrected": 0}
+        history.update(isp_list.history)
+        self.stdout.write(
+            f"{history['known']} already on earlier lists ({history['decided']} decided, "
+            f"{history['filed']} filed, {history['granted']} granted), "
+            f"{history['corrected']} corrected, {history.get('new', isp_list.rows_total)} new"
+        )
 
     def _wait(self, list_id: int, timeout: float) -> IspList:
         deadline = time.monotonic() + timeout

@@ -1,0 +1,91 @@
+"""A conviction's identity across lists (design.md "Scaling past one machine"; issue 18).
+
+Two rows on two lists are one conviction when they have the same person key, the same case key,
+the same statute as parsed (chapter, act, section, subsection, inchoate) and the same disposition
+date as read. Where a part cannot be read, its text (upper-cased, whitespace collapsed) stands in,
+as the spec does for an unreadable date of birth; an exact re-send of a list is therefore all
+known.
+
+The identity is stored as a keyed hash (HMAC-SHA256 with ``settings.IDENTITY_KEY``), indexed, so
+that matching a list is an index lookup. The purge erases everything else of a granted
+conviction but keeps this hash: without the key it names nobody, and with it a later list that
+brings the conviction back is recognised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import date
+
+from django.conf import settings
+
+from eligibility.rules.dates import read_date
+from eligibility.rules.engine import collapse
+from eligibility.rules.identifiers import case_key
+from eligibility.rules.records import Record
+from eligibility.rules.statutes import parse_statute
+
+# The facts of a conviction that a list sent again may correct (the amount is read from the
+# offense description). A known row whose facts differ from its earlier copy is a correction.
+FACTS = ("disposition", "offense_class", "sentence", "offense_description")
+FACT_LABELS = {
+    "disposition": "disposition",
+    "offense_class": "class",
+    "sentence": "sentence",
+    "offense_description": "offense description (amount)",
+}
+
+
+def statute_part(text: str) -> str:
+    statute = parse_statute(text)
+    if statute is None:
+        return f"T:{collapse(text)}"
+    return "S:" + "|".join(
+        str(part or "")
+        for part in (
+            statute.chapter,
+            statute.act,
+            statute.section,
+            statute.subsection,
+            statute.inchoate,
+        )
+    )
+
+
+def date_part(text: str, read: date | None) -> str:
+    return read.isoformat() if read is not None else f"T:{collapse(text)}"
+
+
+def identity_text(record: Record, person: str) -> str:
+    """The identity's parts, one text: ``person`` is the stored person key."""
+    disposed = read_date(record.disposition_date)
+    return "\x1f".join(
+        (
+            person,
+            case_key(record.court_case_number),
+            statute_part(record.statute),
+            date_part(record.disposition_date, disposed),
+        )
+    )
+
+
+def identity_hash(text: str) -> str:
+    return hmac.new(
+        settings.IDENTITY_KEY.encode("utf-8"), text.encode("utf-8"), hashlib.sha256
+    ).hexdigest()
+
+
+def conviction_identity(record: Record, person: str) -> str:
+    """The stored identity of a row: the keyed hash of its parts."""
+    return identity_hash(identity_text(record, person))
+
+
+def fact_changes(earlier: dict[str, str], now: dict[str, str]) -> dict[str, list[str]]:
+    """The facts that differ between an earlier copy and this row (compared as the spec
+    compares free text: upper-cased, whitespace collapsed), each ``[earlier, now]``."""
+    return {
+        name: [earlier[name], now[name]]
+        for name in FACTS
+        if collapse(earlier[name]) != collapse(now[name])
+    }
