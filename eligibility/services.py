@@ -676,24 +676,33 @@ def list_match(*, isp_list: IspList) -> dict[str, int]:
     known). Earlier lists are the ones uploaded before (smaller id): matching again, after a
     re-evaluation, gives the same answer."""
     rows = Conviction.objects.filter(isp_list_id=isp_list.pk)
-    earlier = (
-        Conviction.objects.filter(identity=OuterRef("identity"), isp_list_id__lt=isp_list.pk)
-        .exclude(identity="")
-        .order_by("-isp_list_id", "-pk")
-        .values("pk")[:1]
-    )
-    rows.update(copy_of=Subquery(earlier), changes={})
+    earlier = Conviction.objects.filter(isp_list_id__lt=isp_list.pk).exclude(identity="")
+    newest = earlier.filter(identity=OuterRef("identity")).order_by("-isp_list_id", "-pk")
+    rows.update(copy_of=Subquery(newest.values("pk")[:1]), changes={})
     matched = rows.filter(copy_of__isnull=False).values_list(
-        "pk", *FACTS, *(f"copy_of__{name}" for name in FACTS)
+        "pk", "identity", *FACTS, *(f"copy_of__{name}" for name in FACTS)
     )
     corrected: list[Conviction] = []
+    rematched: list[Conviction] = []
     known = 0
-    for pk, *facts in matched.iterator(chunk_size=10_000):
+    for pk, identity, *facts in matched.iterator(chunk_size=10_000):
         known += 1
         now = dict(zip(FACTS, facts[: len(FACTS)], strict=True))
         before = dict(zip(FACTS, facts[len(FACTS) :], strict=True))
         if changes := fact_changes(before, now):
-            corrected.append(Conviction(pk=pk, changes=changes))
+            # A list may hold one conviction twice (R20): an earlier copy with these very facts
+            # is the one this row repeats.
+            twin = (
+                earlier.filter(identity=identity, **now)
+                .order_by("-isp_list_id", "-pk")
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if twin is not None:
+                rematched.append(Conviction(pk=pk, copy_of_id=twin))
+            else:
+                corrected.append(Conviction(pk=pk, changes=changes))
+    Conviction.objects.bulk_update(rematched, ["copy_of"], batch_size=2000)
     Conviction.objects.bulk_update(corrected, ["changes"], batch_size=2000)
     total = rows.count()
     return {"new": total - known, "known": known, "corrected": len(corrected)}

@@ -5,6 +5,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.http import QueryDict
 
 from eligibility.models import Conviction, Determination, IspList
 from eligibility.rules import REASONS
@@ -67,7 +68,11 @@ class QueueFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
-        super().__init__(self.DEFAULT if data is None else data, *args, **kwargs)
+        # Not only the bare page: its next pages and sort links carry no review state either.
+        if data is None or "state" not in data:
+            data = data.copy() if data is not None else QueryDict(mutable=True)
+            data.update(self.DEFAULT)
+        super().__init__(data, *args, **kwargs)
 
     def filter_reason(self, queryset: QuerySet[Conviction], name: str, value: str) -> Any:
         return queryset.filter(queue_selectors.reason_q(value)) if value else queryset

@@ -18,6 +18,7 @@ from django_tables2 import RequestConfig
 
 from accounts.access import perm, requires
 from accounts.audit import audit_record
+from eligibility.identity import FACT_LABELS
 from eligibility.models import Conviction
 from eligibility.rules import REASONS
 from review.filters import DecisionFilter, QueueFilter
@@ -199,6 +200,14 @@ def _item_context(
     others = queue_selectors.conviction_person_rows(conviction=conviction)
     return {
         "c": conviction,
+        "copies": queue_selectors.conviction_copies(conviction=conviction),
+        "carried_from": queue_selectors.carried_from(
+            decision=review.decision if review is not None else None
+        ),
+        "changes": [
+            (FACT_LABELS.get(name, name), before, now)
+            for name, (before, now) in conviction.changes.items()
+        ],
         "review": review,
         "version": version,
         "reasons": [(code, REASONS.get(code)) for code in conviction.reasons],
@@ -214,6 +223,13 @@ def _item_context(
         else None,
         "decided": decided,
         "another_look": review is not None and review.needs_another_look,
+        "machine_changed": decided
+        and review is not None
+        and review.decision is not None
+        and (
+            review.decision.machine_determination != conviction.determination
+            or sorted(review.decision.machine_reasons) != sorted(conviction.reasons)
+        ),
         "may_review": may_review,
         "may_decide": may_review and (mine or not held),
         "confirmable": conviction.determination in Outcome.values,

@@ -255,6 +255,31 @@ def conviction_person_rows(*, conviction: Conviction) -> list[Conviction]:
     )
 
 
+def conviction_copies(*, conviction: Conviction) -> list[Conviction]:
+    """The same conviction on the other lists (its identity, issue 18), oldest list first, with
+    each copy's decision and batch."""
+    if not conviction.identity:
+        return []
+    return list(
+        Conviction.objects.filter(identity=conviction.identity)
+        .exclude(isp_list_id=conviction.isp_list_id)
+        .select_related("isp_list", "review__decision__reviewer", "batch_item__batch")
+        .order_by("isp_list_id", "row_number")
+    )
+
+
+def carried_from(*, decision: Decision | None) -> Decision | None:
+    """The attorney's decision on an earlier list that ``decision`` carries over, with its
+    conviction's list (who, when, on which list)."""
+    if decision is None or decision.carried_from_id is None:
+        return None
+    return (
+        Decision.objects.select_related("reviewer", "conviction__isp_list")
+        .filter(pk=decision.carried_from_id)
+        .first()
+    )
+
+
 # People ------------------------------------------------------------------------------------------
 
 

@@ -10,6 +10,8 @@ Runs when a list's evaluation finishes, inside the transaction that marks it rea
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Exists, F, OuterRef, Subquery
 
 from accounts.audit import audit_record
@@ -41,10 +43,43 @@ def decisions_carry_over(*, isp_list: IspList) -> dict[str, int]:
         .values_list("pk", "determination", "reasons", "changes", "source")
     )
     sources = Decision.objects.in_bulk({source for *_, source in rows})
+    carried = _carry(
+        [
+            (pk, determination, changes, sources[source])
+            for pk, determination, _r, changes, source in rows
+        ]
+    )
+    # Counted on the list as it stands (a re-evaluation carries nothing new, and says the same).
+    carried_rows = Conviction.objects.filter(
+        isp_list=isp_list, review__decision__carried_from__isnull=False
+    )
+    flagged = carried_rows.filter(queue_selectors.another_look_q()).count()
+    if carried:
+        audit_record(
+            action="decision.carry_over",
+            obj=isp_list,
+            detail={"carried": len(carried)},
+        )
+    known = Conviction.objects.filter(isp_list=isp_list, copy_of__isnull=False)
+    earlier = {
+        "conviction__identity": OuterRef("identity"),
+        "conviction__isp_list_id__lt": isp_list.pk,
+    }
+    decided = Review.objects.filter(**earlier, decision__isnull=False)
+    approved = BatchItem.objects.filter(**earlier, batch__state__in=Batch.LOCKED_STATES)
+    return {
+        "decided": known.filter(Exists(decided)).count(),
+        "approved": known.filter(Exists(approved)).count(),
+        "carried": carried_rows.count(),
+        "flagged": flagged,
+    }
+
+
+def _carry(targets: list[tuple[int, str, dict[str, Any], Decision]]) -> list[Decision]:
+    """Record on each conviction ``(id, machine determination, changes, source decision)`` the
+    source decision carried over, and make it current (ending any claim)."""
     carried: list[Decision] = []
-    for pk, determination, _reasons, changes, source_id in rows:
-        source = sources[source_id]
-        root = source.carried_from if source.carried_from_id else source
+    for pk, determination, changes, source in targets:
         carried.append(
             Decision(
                 conviction_id=pk,
@@ -58,7 +93,7 @@ def decisions_carry_over(*, isp_list: IspList) -> dict[str, int]:
                 outcome=source.outcome,
                 reason=source.reason,
                 note=source.note,
-                carried_from=root,
+                carried_from_id=source.carried_from_id or source.pk,
                 changes=changes,
             )
         )
@@ -71,29 +106,33 @@ def decisions_carry_over(*, isp_list: IspList) -> dict[str, int]:
     ]
     Review.objects.bulk_update(reviews, ["decision", "version"], batch_size=2000)
     Review.objects.filter(conviction_id__in=ids).update(claimed_by=None, claimed_at=None)
-    flagged = sum(
-        1
-        for d, (_pk, determination, reasons, *_rest) in zip(carried, rows, strict=True)
-        if d.changes
-        or d.machine_determination != determination
-        or sorted(d.machine_reasons) != sorted(reasons)
+    return carried
+
+
+def decision_carry_to_copies(*, decision: Decision, conviction: Conviction) -> list[int]:
+    """An attorney decided ``conviction``: its undecided copies on other lists take the decision
+    (carried over), so that the same conviction is never reviewed twice. A copy another
+    decision is writing at this moment (its row locked) is left to that decision. Call inside
+    the decision's transaction. Returns the convictions that took it."""
+    if not conviction.identity:
+        return []
+    free = list(
+        Conviction.objects.filter(identity=conviction.identity, purged_at__isnull=True)
+        .exclude(isp_list_id=conviction.isp_list_id)  # a row twice in one list: the rules' R20
+        .select_for_update(skip_locked=True, no_key=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    if carried:
-        audit_record(
-            action="decision.carry_over",
-            obj=isp_list,
-            detail={"carried": len(carried), "flagged": flagged},
-        )
-    known = Conviction.objects.filter(isp_list=isp_list, copy_of__isnull=False)
-    earlier = {
-        "conviction__identity": OuterRef("identity"),
-        "conviction__isp_list_id__lt": isp_list.pk,
-    }
-    decided = Review.objects.filter(**earlier, decision__isnull=False)
-    approved = BatchItem.objects.filter(**earlier, batch__state__in=Batch.LOCKED_STATES)
-    return {
-        "decided": known.filter(Exists(decided)).count(),
-        "approved": known.filter(Exists(approved)).count(),
-        "carried": len(carried),
-        "flagged": flagged,
-    }
+    rows = (
+        Conviction.objects.filter(pk__in=free)
+        .filter(queue_selectors.undecided_q())
+        .values_list("pk", "isp_list_id", "determination", "changes")
+    )
+    carried = _carry(
+        [
+            # a later list's corrections are since the facts the attorney saw
+            (pk, determination, changes if list_id > conviction.isp_list_id else {}, decision)
+            for pk, list_id, determination, changes in rows
+        ]
+    )
+    return [d.conviction_id for d in carried]

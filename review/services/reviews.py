@@ -23,6 +23,7 @@ from eligibility.models import Conviction, Determination
 from review.models import Decision, Outcome, OverrideReason, Review
 from review.selectors import queue as queue_selectors
 from review.services import batches as batch_services
+from review.services import carry
 
 CLAIM_SIZE = 25
 # A claim that loses races (another attorney took the same rows first) tries again this often.
@@ -287,8 +288,12 @@ def decision_record(
         if batch is not None:
             # In an open (unlocked) batch the item follows the decision: out if no longer eligible.
             batch_services.batch_item_follow_decision(batch=batch, decision=decision, user=reviewer)
+        copies = carry.decision_carry_to_copies(decision=decision, conviction=conviction)
         audit_record(
-            action="decision.record", actor=reviewer, obj=conviction, detail=_audit(decision)
+            action="decision.record",
+            actor=reviewer,
+            obj=conviction,
+            detail={**_audit(decision), **({"carried_to": copies} if copies else {})},
         )
     return decision
 
@@ -338,6 +343,8 @@ def decisions_bulk_confirm(*, reviewer: Any, versions: dict[int, int]) -> BulkCo
                 "version",
                 "conviction__determination",
                 "conviction__reasons",
+                "conviction__identity",
+                "conviction__isp_list_id",
             )
             .select_for_update(of=("self",))
             .order_by("pk")
@@ -379,12 +386,13 @@ def decisions_bulk_confirm(*, reviewer: Any, versions: dict[int, int]) -> BulkCo
             review.claimed_at = None
             review.version += 1
         Review.objects.bulk_update(ready, ["decision", "claimed_by", "claimed_at", "version"])
-        for decision in decisions:
+        for review, decision in zip(ready, decisions, strict=True):
+            copies = carry.decision_carry_to_copies(decision=decision, conviction=review.conviction)
             audit_record(
                 action="decision.record",
                 actor=reviewer,
                 obj=Conviction(pk=decision.conviction_id),
-                detail=_audit(decision),
+                detail={**_audit(decision), **({"carried_to": copies} if copies else {})},
             )
         result.confirmed = [review.pk for review in ready]
         if result.confirmed:

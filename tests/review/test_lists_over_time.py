@@ -264,3 +264,64 @@ def test_a_granted_purged_conviction_that_comes_back_is_recognised(
     call_command("purge_expunged")
     returned.refresh_from_db()
     assert returned.purged_at is not None and returned.last_name == ""
+
+
+def test_a_decision_on_one_copy_carries_to_the_undecided_copies_on_other_lists(
+    db, tmp_path, asa, asa2, settings, django_capture_on_commit_callbacks
+):
+    """Two lists both undecided when the second arrives: whichever copy an attorney decides,
+    the other takes the decision, so the conviction is not reviewed twice."""
+    from eligibility import services
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    rows = distinct_rows(30, seed=184)
+    lists = []
+    for name in ("one.csv", "two.csv"):
+        with django_capture_on_commit_callbacks(execute=True):
+            lists.append(
+                services.list_store_file(
+                    path=write(tmp_path / name, rows),
+                    filename=name,
+                    as_of=date(2026, 11, 25),
+                    user=None,
+                    confirm_reimport=True,
+                )
+            )
+    one, two = lists
+    target = one.convictions.exclude(determination="NEEDS_REVIEW").order_by("row_number").first()
+    twin = two.convictions.get(row_number=target.row_number)
+    assert twin.copy_of_id == target.pk
+    before = Conviction.objects.filter(queue_selectors.needs_person_q()).count()
+
+    decision = decide(target, asa)
+
+    twin.refresh_from_db()
+    carried = twin.review.decision
+    assert carried.carried_from == decision and carried.reviewer == asa
+    assert carried.outcome == decision.outcome and not twin.review.needs_another_look
+    assert Conviction.objects.filter(queue_selectors.needs_person_q()).count() == before - 2
+    # Deciding the other copy again is a new, attorney's own decision; the first keeps its own.
+    again = decide(twin, asa2)
+    assert again.carried_from is None
+    target.refresh_from_db()
+    assert target.review.decision == decision
+
+
+def test_the_queue_opens_on_what_needs_a_person(client, asa, bulk_list):
+    """Undecided, and decided but for another look; not what is decided and settled. Its next
+    pages keep that view; "any" shows everything."""
+    from .conftest import shown
+
+    isp_list = bulk_list(30)
+    rows = list(isp_list.convictions.order_by("row_number"))
+    settled, flagged = rows[0], rows[1]
+    decide(settled, asa)
+    decide(flagged, asa)
+    Conviction.objects.filter(pk=flagged.pk).update(reasons=["AMOUNT_UNKNOWN"])  # re-evaluated
+    client.force_login(asa)
+    first, second = client.get("/review/"), client.get("/review/?page=2")
+    default = shown(first) + shown(second)
+    assert flagged.pk in default and settled.pk not in default and len(default) == 29
+    assert 'value="needs_person" selected' in first.content.decode()
+    everything = shown(client.get("/review/?state=&per_page=50"))
+    assert settled.pk in everything and len(everything) == 30
