@@ -224,7 +224,12 @@ class Conviction(models.Model):
     # The same conviction on the newest earlier list, if any (matched when the list's evaluation
     # finishes), and the facts that changed since it (``{field: [earlier, now]}``).
     copy_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="later_copies"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="later_copies",
+        db_index=False,  # indexed where set (``conviction_copy_of``): most rows have none
     )
     changes = models.JSONField(default=dict, blank=True)
 
@@ -249,6 +254,11 @@ class Conviction(models.Model):
             models.Index(fields=["isp_list", "bucket"], name="conviction_bucket"),
             models.Index(fields=["-disposition_on", "id"], name="conviction_newest"),
             models.Index(fields=["identity", "isp_list"], name="conviction_identity"),
+            models.Index(
+                fields=["copy_of"],
+                condition=models.Q(copy_of__isnull=False),
+                name="conviction_copy_of",
+            ),
             # Finding a person (issue 18): by person key (SID), name, case, DCN, date of birth.
             # Texts are indexed by their first characters (SEARCH_KEYS): a cell may be longer
             # than an index entry can be, and a row is never refused for it.

@@ -677,8 +677,23 @@ def list_match(*, isp_list: IspList) -> dict[str, int]:
     re-evaluation, gives the same answer."""
     rows = Conviction.objects.filter(isp_list_id=isp_list.pk)
     earlier = Conviction.objects.filter(isp_list_id__lt=isp_list.pk).exclude(identity="")
-    newest = earlier.filter(identity=OuterRef("identity")).order_by("-isp_list_id", "-pk")
-    rows.update(copy_of=Subquery(newest.values("pk")[:1]), changes={})
+    rows.exclude(copy_of=None, changes={}).update(copy_of=None, changes={})  # matched before
+    if connection.vendor == "postgresql":
+        # Only the rows that match are written (one index lookup each for the others).
+        table = Conviction._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS c SET copy_of_id = m.earlier FROM ("
+                f"  SELECT DISTINCT ON (n.id) n.id AS row, o.id AS earlier FROM {table} n"
+                f"  JOIN {table} o ON o.identity = n.identity AND o.isp_list_id < n.isp_list_id"
+                "   WHERE n.isp_list_id = %s AND n.identity <> ''"
+                "   ORDER BY n.id, o.isp_list_id DESC, o.id DESC"
+                ") AS m WHERE c.id = m.row",
+                [isp_list.pk],
+            )
+    else:
+        newest = earlier.filter(identity=OuterRef("identity")).order_by("-isp_list_id", "-pk")
+        rows.update(copy_of=Subquery(newest.values("pk")[:1]))
     matched = rows.filter(copy_of__isnull=False).values_list(
         "pk", "identity", *FACTS, *(f"copy_of__{name}" for name in FACTS)
     )
