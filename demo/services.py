@@ -68,18 +68,24 @@ def _demo_list(*, supervisor: Any, say: Callable[[str], Any]) -> None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         path = write_csv(Path(tmp) / DEMO_LIST_NAME, DEMO_LIST_ROWS, seed=DEMO_SEED)
-        isp_list = eligibility_services.list_store_file(
-            path=path,
-            filename=DEMO_LIST_NAME,
-            as_of=timezone.localdate(),
-            user=supervisor,
-            confirm_reimport=True,
-        )
-    isp_list.refresh_from_db()
+        isp_list = _store(path, supervisor)
     say(
         f"Demo list {DEMO_LIST_NAME}: {isp_list.rows_total} rows, "
         f"{isp_list.get_status_display().lower()}."
     )
+
+
+def _store(path: Path, supervisor: Any) -> IspList:
+    """Import a demo list as the supervisor uploads it (evaluated now: tasks are eager)."""
+    isp_list = eligibility_services.list_store_file(
+        path=path,
+        filename=path.name,
+        as_of=timezone.localdate(),
+        user=supervisor,
+        confirm_reimport=True,
+    )
+    isp_list.refresh_from_db()
+    return isp_list
 
 
 def _demo_work(*, say: Callable[[str], Any]) -> None:
@@ -162,14 +168,7 @@ def _demo_resent_list(*, supervisor: Any, say: Callable[[str], Any]) -> None:
             writer.writerow(HEADERS)
             for row in resent_rows():
                 writer.writerow(row[header] for header in HEADERS)
-        isp_list = eligibility_services.list_store_file(
-            path=path,
-            filename=DEMO_RESENT_NAME,
-            as_of=timezone.localdate(),
-            user=supervisor,
-            confirm_reimport=True,
-        )
-    isp_list.refresh_from_db()
+        isp_list = _store(path, supervisor)
     history = isp_list.history
     say(
         f"Demo list {DEMO_RESENT_NAME}: {isp_list.rows_total} rows, "
