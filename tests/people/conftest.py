@@ -86,7 +86,10 @@ class Lists:
 @pytest.fixture
 def lists(db, settings, tmp_path, asa, supervisor2, clerk, django_capture_on_commit_callbacks):
     settings.MEDIA_ROOT = tmp_path / "media"
-    capture = django_capture_on_commit_callbacks
+    return build_lists(tmp_path, asa, supervisor2, clerk, django_capture_on_commit_callbacks)
+
+
+def build_lists(tmp_path: Path, asa, supervisor2, clerk, capture) -> Lists:
     everyone = [ZORBALOFF_1, ZORBALOFF_2, QUELLWATER, DE_LA_ROSA, BYSTANDER]
     first = import_list(write(tmp_path / "first.csv", everyone), capture)
     for row in (ZORBALOFF_1, ZORBALOFF_2):
