@@ -118,32 +118,47 @@ def query_read(text: str) -> SearchQuery:
 
 def _key_lookups(query: SearchQuery) -> list[QuerySet[Conviction, int]]:
     """One query of row ids per key of ``query``, each at most ``SEARCH_LIMIT + 1`` rows, each
-    compared through its index's expression (the aliases of ``_searchable``), then whole. Apart,
-    each is an index scan that stops at the limit: a last name shared by thousands of rows
-    reads the first ones in the name index's order, and no key waits for another's rows."""
+    compared through its index's expression (the aliases of ``_searchable``). Apart, each is an
+    index scan that stops at the limit: a last name shared by thousands of rows reads the first
+    ones in the name index's order, and no key waits for another's rows.
+
+    A value shorter than its index's prefix equals a text when it equals the text's prefix, so
+    the whole text is compared only for a value as long as the prefix: a second comparison of
+    the same column makes the planner guess that it finds almost nothing, and it then reads
+    every row of a common last name instead of the first ones in order."""
     cut, most = SEARCH_PREFIX, SEARCH_LIMIT + 1
     rows = _searchable()
     lookups = []
     if query.born:
         lookups.append(rows.filter(born_on=query.born))
     if query.person:
-        lookups.append(rows.filter(s_person=query.person[: 2 * cut], person_key=query.person))
+        lookups.append(
+            _whole(
+                rows.filter(s_person=query.person[: 2 * cut]), "person_key", query.person, 2 * cut
+            )
+        )
     if query.dcn:
-        lookups.append(rows.filter(s_dcn=query.dcn[:cut], dcn__iexact=query.dcn))
+        lookups.append(_whole(rows.filter(s_dcn=query.dcn[:cut]), "dcn__iexact", query.dcn, cut))
     if query.case:
-        lookups.append(rows.filter(s_case=query.case[:cut], case_key=query.case))
+        lookups.append(_whole(rows.filter(s_case=query.case[:cut]), "case_key", query.case, cut))
     found = [lookup.order_by()[:most] for lookup in lookups]
     for last, first in query.names:
-        name = rows.filter(s_last=last[:cut], last_name__iexact=last)
+        name = _whole(rows.filter(s_last=last[:cut]), "last_name__iexact", last, cut)
         if first:
             # The first name's beginning as a range of the index's second column, so that the
-            # index finds it too (LIKE uses an index only under the C collation).
-            after = first[:cut][:-1] + chr(ord(first[:cut][-1]) + 1)
-            name = name.filter(
-                s_first__gte=first[:cut], s_first__lt=after, first_name__istartswith=first
-            )
+            # index finds it too (LIKE uses an index only under the C collation). Under a
+            # collation by code point (C.UTF-8, as here) the range holds exactly the names that
+            # begin so; a name found under another is checked again as it is shown.
+            begun = first[:cut]
+            name = name.filter(s_first__gte=begun, s_first__lt=begun[:-1] + chr(ord(begun[-1]) + 1))
+            name = _whole(name, "first_name__istartswith", first, cut)
         found.append(name.order_by("s_last", "s_first")[:most])
     return [lookup.values_list("pk", flat=True) for lookup in found]
+
+
+def _whole(rows: QuerySet[Conviction], lookup: str, value: str, cut: int) -> QuerySet[Conviction]:
+    """``rows`` whose whole text matches ``value`` when it is as long as the prefix ``cut``."""
+    return rows.filter(**{lookup: value}) if len(value) >= cut else rows
 
 
 def _searchable() -> QuerySet[Conviction]:
@@ -226,6 +241,10 @@ class ConvictionPath:
         return any(step.purged and step.outcome for step in self.steps)
 
 
+# The cells as received and the engine's workings: large, and not shown on these pages.
+UNSHOWN = ("raw", "other", "details", "unreadable")
+
+
 def _path_rows(rows: list[Conviction]) -> QuerySet[Conviction]:
     """Every row of every list that is one of ``rows``' convictions, with all that happened to
     it, in three queries whatever their number."""
@@ -244,6 +263,7 @@ def _path_rows(rows: list[Conviction]) -> QuerySet[Conviction]:
         .prefetch_related(
             Prefetch("batch_item__batch__packets", queryset=Packet.objects.order_by("pk"))
         )
+        .defer(*UNSHOWN, *(f"review__decision__carried_from__conviction__{f}" for f in UNSHOWN))
         .order_by("isp_list_id", "row_number")
     )
 
@@ -326,6 +346,7 @@ def convictions_found(*, query: SearchQuery) -> QuerySet[Conviction]:
         Conviction.objects.filter(pk__in=list(conviction_ids_found(query=query)))
         .order_by(Upper("last_name"), Upper("first_name"), "born_on", "person_key", "pk")
         .select_related("isp_list")
+        .defer(*UNSHOWN)
     )
 
 
@@ -379,10 +400,11 @@ def person_of(*, pk: int) -> Person:
     personal data is erased: it belongs to nobody)."""
     row = Conviction.objects.select_related("isp_list").get(pk=pk, purged_at__isnull=True)
     key = row.person_key
+    cut = 2 * SEARCH_PREFIX
     rows = list(
-        _searchable()
-        .filter(s_person=key[: 2 * SEARCH_PREFIX], person_key=key)
+        _whole(_searchable().filter(s_person=key[:cut]), "person_key", key, cut)
         .select_related("isp_list")
+        .defer(*UNSHOWN)
         .order_by("isp_list_id", "row_number")[: PERSON_LIMIT + 1]
     )
     capped = len(rows) > PERSON_LIMIT

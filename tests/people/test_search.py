@@ -197,3 +197,13 @@ def test_the_number_of_queries_does_not_grow_with_the_results(
         response = client.get("/search/", {"q": "manyrows"})
     assert len(response.context["result"].found) == 20
     assert len(large) == len(small)
+
+
+def test_a_name_longer_than_its_index_prefix_is_compared_whole(client, asa, db):
+    from tests.factories import ConvictionFactory
+
+    stem = "W" * 150
+    wanted = ConvictionFactory(last_name=stem + "X")
+    ConvictionFactory(last_name=stem + "Y")
+    response = search(client, asa, stem + "x")
+    assert [row.pk for row in response.context["result"].found] == [wanted.pk]
