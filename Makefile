@@ -56,8 +56,9 @@ bench: install
 	$(PY) -m benchmarks.engine
 	$(PY) -m benchmarks.pipeline
 	$(PY) -m benchmarks.packets --convictions 1000
-	@if [ -n "$$DATABASE_URL" ]; then $(PY) -m benchmarks.review_pages --rows 1000000; \
-	else echo "benchmarks.review_pages: set DATABASE_URL (PostgreSQL) to time the review pages"; fi
+	@if [ -n "$$DATABASE_URL" ]; then $(PY) -m benchmarks.review_pages --rows 1000000 && \
+	$(PY) -m benchmarks.search --rows 1000000; \
+	else echo "benchmarks.review_pages, benchmarks.search: set DATABASE_URL (PostgreSQL) to time the review pages and the search"; fi
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -25,6 +25,10 @@ class Access(models.Model):
             ("view_reports", "See impact, equity and agreement reports"),
             ("view_audit", "See the audit log"),
             ("manage_users", "Manage users"),
+            (
+                "find_people",
+                "Find a person by name, SID, DCN, case number or date of birth, across lists",
+            ),
         ]
 
     def __str__(self) -> str:

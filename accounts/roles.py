@@ -10,7 +10,7 @@ CLERK = "Clerk"
 ADMIN = "Admin"
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    ASA: ("review_convictions", "submit_batches"),
+    ASA: ("review_convictions", "submit_batches", "find_people"),
     SUPERVISOR: (
         "upload_lists",
         "review_convictions",
@@ -20,8 +20,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "change_policy",
         "view_reports",
         "view_audit",
+        "find_people",
     ),
-    CLERK: ("view_packets", "handle_packets"),
+    CLERK: ("view_packets", "handle_packets", "find_people"),
     ADMIN: ("upload_lists", "change_policy", "view_reports", "view_audit", "manage_users"),
 }
 

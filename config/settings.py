@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "eligibility",
     "review",
     "filings",
+    "people",
     "reports",
     "demo",
 ]

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("eligibility.urls")),
     path("", include("review.urls")),
     path("", include("filings.urls")),
+    path("", include("people.urls")),
     path("", include("reports.urls")),
 ]

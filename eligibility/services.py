@@ -869,6 +869,7 @@ def convictions_erase(*, ids: Sequence[int], now: datetime) -> None:
             raw={},
             other={},
             unreadable=[],
+            born_on=None,
             purged_at=now,
         )
 

@@ -15,7 +15,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # Top to bottom.
-LAYERS = ("config", "demo", "reports", "filings", "review", "eligibility", "accounts", "core")
+LAYERS = (
+    "config",
+    "demo",
+    "reports",
+    "people",
+    "filings",
+    "review",
+    "eligibility",
+    "accounts",
+    "core",
+)
 RANK = {name: rank for rank, name in enumerate(LAYERS)}
 # Outside the product: nothing in a layer may import them (the demo is a layer, the top one but
 # config, and the product never imports it either).

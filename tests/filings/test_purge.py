@@ -235,6 +235,8 @@ def test_a_purge_leaves_no_name_or_date_of_birth_of_the_expunged_anywhere(
     assert any(w.endswith("!exhibit-a.xlsx") for w in found_in("07/07/1970", texts))
     assert any(w.endswith("!notices.pdf") for w in found_in(BYSTANDER[4], texts))
     purged = Conviction.objects.filter(purged_at__isnull=False)
+    # The date of birth as read (a date, for finding a person by it) goes with its text.
+    assert not purged.filter(born_on__isnull=False).exists()
     assert purged.filter(court_outcome__ruling="granted").count() == 2
     assert purged.filter(isp_list=resent).count() == 1, "the copy on the list sent again"
     assert purged.count() == 3

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from people import views
+
+urlpatterns = [
+    path("search/", views.search, name="search"),
+    path("people/<int:pk>/", views.person_detail, name="person_detail"),
+]
