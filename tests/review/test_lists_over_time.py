@@ -267,7 +267,7 @@ def test_a_granted_purged_conviction_that_comes_back_is_recognised(
 
 
 def test_a_decision_on_one_copy_carries_to_the_undecided_copies_on_other_lists(
-    db, tmp_path, asa, asa2, settings, django_capture_on_commit_callbacks
+    db, client, tmp_path, asa, asa2, settings, django_capture_on_commit_callbacks
 ):
     """Two lists both undecided when the second arrives: whichever copy an attorney decides,
     the other takes the decision, so the conviction is not reviewed twice."""
@@ -300,6 +300,13 @@ def test_a_decision_on_one_copy_carries_to_the_undecided_copies_on_other_lists(
     assert carried.carried_from == decision and carried.reviewer == asa
     assert carried.outcome == decision.outcome and not twin.review.needs_another_look
     assert Conviction.objects.filter(queue_selectors.needs_person_q()).count() == before - 2
+    # Its page says where the decision came from, lists the copy, and leads to the person.
+    client.force_login(asa)
+    page = client.get(f"/review/{twin.pk}/").content.decode()
+    assert "Carried over from the same conviction on an earlier list" in page
+    assert f'href="/review/{target.pk}/">row {target.row_number}</a>, decided by asa' in page
+    assert 'id="copies"' in page and "one.csv" in page
+    assert f'href="/people/{twin.pk}/"' in page
     # Deciding the other copy again is a new, attorney's own decision; the first keeps its own.
     again = decide(twin, asa2)
     assert again.carried_from is None
