@@ -214,9 +214,11 @@ def run(rows: int, requests: int, seed: int, explain: bool) -> list[Timing]:
 def _explain(text: str) -> None:
     from django.db import connection
 
-    from people.selectors import conviction_ids_found, query_read
+    from people.selectors import conviction_ids_union, query_read
 
-    sql, params = conviction_ids_found(query=query_read(text)).query.sql_with_params()
+    union = conviction_ids_union(query=query_read(text))
+    assert union is not None, text
+    sql, params = union.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
         print(f"\nEXPLAIN ANALYZE of the ids a search finds ({text}):")

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Upper
 
@@ -330,20 +331,28 @@ class SearchResult:
         }
 
 
-def conviction_ids_found(*, query: SearchQuery) -> QuerySet[Conviction, int]:
-    """The ids of the not purged rows any key of ``query`` finds, at most ``SEARCH_LIMIT + 1``
-    a key: one query."""
-    lookups = _key_lookups(query)
-    if not lookups:
-        return Conviction.objects.none().values_list("pk", flat=True)
-    first, *others = lookups
+def conviction_ids_union(*, query: SearchQuery) -> QuerySet[Conviction, int] | None:
+    """One query for the ids every key of ``query`` finds, at most ``SEARCH_LIMIT + 1`` a key
+    (PostgreSQL; None when the text is no key)."""
+    first, *others = _key_lookups(query) or [None]
+    if first is None:
+        return None
     return first.union(*others, all=True) if others else first
+
+
+def conviction_ids_found(*, query: SearchQuery) -> list[int]:
+    """The ids of the not purged rows any key of ``query`` finds: one query on PostgreSQL
+    (SQLite, the demo's database, allows no LIMIT inside a UNION: one query a key there)."""
+    if connection.vendor != "postgresql":
+        return [pk for lookup in _key_lookups(query) for pk in lookup]
+    union = conviction_ids_union(query=query)
+    return [] if union is None else list(union)
 
 
 def convictions_found(*, query: SearchQuery) -> QuerySet[Conviction]:
     """The rows ``conviction_ids_found`` finds, by name and date of birth."""
     return (
-        Conviction.objects.filter(pk__in=list(conviction_ids_found(query=query)))
+        Conviction.objects.filter(pk__in=conviction_ids_found(query=query))
         .order_by(Upper("last_name"), Upper("first_name"), "born_on", "person_key", "pk")
         .select_related("isp_list")
         .defer(*UNSHOWN)
