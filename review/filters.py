@@ -31,7 +31,9 @@ class QueueFilter(django_filters.FilterSet):
     DEFAULT = {"state": "needs_person"}
 
     determination = django_filters.ChoiceFilter(
-        choices=Determination.choices, empty_label="any determination"
+        choices=Determination.choices,
+        empty_label="any determination",
+        method="filter_determination",
     )
     reason = django_filters.ChoiceFilter(
         label="Reason code",
@@ -73,6 +75,11 @@ class QueueFilter(django_filters.FilterSet):
             data = data.copy() if data is not None else QueryDict(mutable=True)
             data.update(self.DEFAULT)
         super().__init__(data, *args, **kwargs)
+
+    def filter_determination(self, queryset: QuerySet[Conviction], name: str, value: str) -> Any:
+        if value == Determination.ELIGIBLE:
+            return queryset.filter(queue_selectors.eligible_q())
+        return queryset.filter(determination=value) if value else queryset
 
     def filter_reason(self, queryset: QuerySet[Conviction], name: str, value: str) -> Any:
         return queryset.filter(queue_selectors.reason_q(value)) if value else queryset

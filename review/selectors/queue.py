@@ -15,7 +15,8 @@ from django.db.models import Exists, F, OrderBy, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import perm
-from eligibility.models import Conviction, IspList
+from eligibility.models import Conviction, Determination, IspList
+from eligibility.rules.engine import CRTA_EFFECTIVE
 from review.models import Decision, Outcome, Review
 
 # Supervisors (the role that approves batches) see every decision and reassign claims.
@@ -138,10 +139,22 @@ def needs_person_q() -> Q:
     return (undecided_q() | another_look_q()) & Q(purged_at__isnull=True)
 
 
+# Every ELIGIBLE row was disposed of before the Act took effect (R10: on or after it is
+# CONVICTED_AFTER_CRTA; an unreadable date is INSUFFICIENT_DATA), and a row with no reason code
+# is ELIGIBLE. Said to the database, this lets the newest-first walk start at that date instead
+# of reading through every later conviction, none of which can match (0.56 s to 2 ms at a
+# million rows): tests/review/test_queue_filters.py checks it against the engine.
+BEFORE_THE_ACT = Q(disposition_on__lt=CRTA_EFFECTIVE)
+
+
+def eligible_q() -> Q:
+    return Q(determination=Determination.ELIGIBLE) & BEFORE_THE_ACT
+
+
 def reason_q(code: str) -> Q:
     """Rows carrying the reason code (``"none"``: rows carrying no reason code)."""
     if code == "none":
-        return Q(reasons=[])
+        return Q(reasons=[]) & BEFORE_THE_ACT
     if connection.vendor == "postgresql":
         return Q(reasons__contains=[code])  # jsonb @>
     # SQLite has no JSON containment: match the quoted code in the stored array's text.
