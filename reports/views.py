@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from accounts.access import perm, requires
+from accounts.audit import audit_record
 from accounts.roles import ROLE_PERMISSIONS
 from core.spreadsheets import workbook_response, xlsx_response
 from eligibility.models import IspList
@@ -113,6 +114,12 @@ def report_export(request: HttpRequest) -> HttpResponse:
 def referral_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The referral list of one ISP list, for ISP and the arresting agencies (personal data)."""
     isp_list = get_object_or_404(IspList, pk=pk)
+    audit_record(
+        action="list.referrals_export",
+        request=request,
+        obj=isp_list,
+        detail={"rows": list_referral_count(isp_list=isp_list)},
+    )
     return xlsx_response(
         filename=f"referrals-list-{isp_list.pk}.xlsx",
         title="Referrals by agency",

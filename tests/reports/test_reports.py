@@ -21,6 +21,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from accounts.models import AuditEvent
 from eligibility.models import Conviction
 from eligibility.selectors import list_referral_count
 from eligibility.services import bucket_of
@@ -294,6 +295,9 @@ def test_the_referral_list_groups_rows_not_a_conviction_by_agency(client, superv
     ]
     assert [row[2] for row in rows[1:] if row[1] == "Subtotal"] == [3, 1]
     assert all(row[4].startswith("QUORVANDELL") for row in rows[1:] if row[1] != "Subtotal")
+    # Names, dates of birth, SIDs and case numbers: the download is audited like every export.
+    event = AuditEvent.objects.get(action="list.referrals_export")
+    assert (event.actor, event.object_id, event.detail) == (supervisor, str(known.pk), {"rows": 4})
 
 
 def test_the_list_page_shows_the_referral_count_with_its_link(client, supervisor, known):
