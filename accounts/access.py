@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.views.defaults import permission_denied
 
 APP = "accounts"
 
@@ -22,6 +23,13 @@ View = TypeVar("View", bound=Callable[..., HttpResponse])
 
 def perm(codename: str) -> str:
     return codename if "." in codename else f"{APP}.{codename}"
+
+
+def forbidden(request: HttpRequest) -> HttpResponse:
+    """The 403 page, answered rather than raised: a refusal is an everyday event, and Django
+    logs a raised ``PermissionDenied`` with its whole traceback (the response is still logged,
+    as one line: "Forbidden: /path")."""
+    return permission_denied(request, PermissionDenied())
 
 
 def requires(*codenames: str) -> Callable[[View], View]:
@@ -34,7 +42,7 @@ def requires(*codenames: str) -> Callable[[View], View]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not any(request.user.has_perm(p) for p in perms):
-                raise PermissionDenied
+                return forbidden(request)
             return view(request, *args, **kwargs)
 
         wrapped.required_permissions = tuple(perms)  # type: ignore[attr-defined]
@@ -51,3 +59,8 @@ class Requires(PermissionRequiredMixin):
 
     def get_permission_required(self) -> tuple[str, ...]:
         return (perm(self.permission),)
+
+    def handle_no_permission(self) -> HttpResponse:
+        if self.request.user.is_authenticated:
+            return forbidden(self.request)
+        return super().handle_no_permission()

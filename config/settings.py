@@ -300,7 +300,8 @@ OFFICE_ADDRESS = tuple(
 # Processes that render one packet's documents (0: one per CPU).
 FILINGS_PACKET_PROCESSES = envint("FILINGS_PACKET_PROCESSES", 0)
 if not CELERY_BROKER_URL:
-    CELERY_BROKER_URL = "memory://"
+    # With a host: kombu warns "No hostname was supplied" on every task sent without one.
+    CELERY_BROKER_URL = "memory://localhost/"
     CELERY_RESULT_BACKEND = "cache+memory://"
 
 # Sessions end after 30 minutes without a request (every request pushes the expiry back) and

@@ -1,11 +1,19 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 admin.site.site_header = "Clear My Record — administration"
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico whatever the page says: no 404 in every page's console.
+    path(
+        "favicon.ico",
+        login_not_required(RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    ),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("eligibility.urls")),

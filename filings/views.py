@@ -3,13 +3,12 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.access import requires
+from accounts.access import forbidden, requires
 from accounts.audit import audit_record
 from accounts.middleware import accepts_upload
 from filings import exhibit_outcomes, selectors, services
@@ -71,7 +70,7 @@ def packet_download(request: HttpRequest, pk: int) -> HttpResponse:
     }:
         # a supervisor sent the batch back after the packet was made: not approved now, or
         # approved again with other contents (a new packet)
-        raise PermissionDenied
+        return forbidden(request)
     if packet.status not in {Packet.Status.READY, Packet.Status.FILED} or not packet.file:
         raise Http404("This packet has no file to download.")
     if packet.purged_at is not None:

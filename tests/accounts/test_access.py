@@ -170,9 +170,19 @@ def _routes(resolver: URLResolver, prefix: str = "") -> list[str]:
     return routes
 
 
+# Served to anyone, logged in or not: the icon (a redirect to a static file).
+PUBLIC = {"/favicon.ico"}
+
+
+def test_the_public_paths_give_nothing_away(client):
+    for url in PUBLIC:
+        response = client.get(url)
+        assert response.status_code == 301 and response["Location"].startswith("/static/")
+
+
 def test_the_matrix_covers_every_page_the_application_serves():
     served = {r for r in _routes(get_resolver()) if not r.startswith("/accounts/")}
-    covered = set()
+    covered = set(PUBLIC)
     for url in [*PAGES, *ACTIONS]:
         url = url.partition("?")[0]
         for key, route in ROUTE_OF.items():
