@@ -1,0 +1,34 @@
+"""No error in the browser's console on the review pages, through a decision swapped in by htmx
+(issue 20, "Console and logs": every swap used to log a blocked inline style)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import go, log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_review_pages_log_no_console_error(page, asa, demo_list):
+    problems: list[str] = []
+    page.on(
+        "console", lambda m: problems.append(m.text) if m.type in {"error", "warning"} else None
+    )
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    log_in(page, "asa")
+    go(page, "Review")
+    page.get_by_role("button", name="Take the next 25").click()
+    page.get_by_role("link", name="Open the next one").click()
+    page.wait_for_url(re.compile(r"/review/\d+/$"))
+    first = page.locator("#review-item").get_attribute("data-conviction")
+    page.locator("#confirm-button").click()
+    expect(page.locator("#review-item .messages")).to_contain_text("Confirmed:")
+    assert page.locator("#review-item").get_attribute("data-conviction") != first
+    page.keyboard.press("c")  # the keyboard's confirm, swapped in the same way
+    page.wait_for_timeout(500)
+    go(page, "Review")
+    assert problems == []
