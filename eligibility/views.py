@@ -56,6 +56,20 @@ def list_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "eligibility/list_upload.html", {"form": form, "duplicate": duplicate})
 
 
+def _duration(seconds: float | None) -> str:
+    """How long an import took, in words a person reads at a glance ("41 s", "5 min 12 s")."""
+    if seconds is None:
+        return ""
+    whole = max(round(seconds), 0)
+    if whole < 60:
+        return f"{max(seconds, 0):.1f} s" if seconds < 10 else f"{whole} s"
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min {secs} s"
+
+
 def _list_context(isp_list: IspList) -> dict[str, object]:
     context: dict[str, object] = {"list": isp_list}
     if isp_list.status == IspList.Status.READY:
@@ -64,6 +78,7 @@ def _list_context(isp_list: IspList) -> dict[str, object]:
         context.update(
             determinations=selectors.list_determination_counts(isp_list=isp_list),
             reason_counts=[(code, n, REASONS.get(code)) for code, n in reason_counts],
+            took=_duration(isp_list.seconds("parse_started_at", "evaluate_finished_at")),
             unreadable=selectors.list_unreadable_fields(isp_list=isp_list),
             corrections=selectors.list_corrections(isp_list=isp_list),
             reevaluate_form=ReevaluateForm(

@@ -89,7 +89,8 @@ def test_the_report_shows_counts_per_determination_and_reason_and_the_blank_rows
     assert f"{eligible:,}" in page
     assert "OVER_PROGRAM_AMOUNT" in page and "Download the results" in page
     duplicates = sum(1 for _, r in want.values() if "DUPLICATE_ROW" in r.split(";"))
-    assert f"<td><code>DUPLICATE_ROW</code></td><td>{duplicates:,}</td>" in page
+    queue = f"/review/?isp_list={isp_list.pk}&amp;reason=DUPLICATE_ROW&amp;state="
+    assert f'<a href="{queue}"><code>DUPLICATE_ROW</code></a></td><td>{duplicates:,}</td>' in page
 
 
 def test_unreadable_dates_are_listed_by_column_with_links_to_their_rows(
