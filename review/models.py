@@ -140,6 +140,14 @@ class Decision(models.Model):
     def is_carried(self) -> bool:
         return self.carried_from_id is not None
 
+    @property
+    def kind_label(self) -> str:
+        """The kind in the dashboard's words: a row the machine sent to a person is "resolved"
+        (to Eligible or Not eligible), not "overridden"."""
+        if self.kind == self.Kind.OVERRIDE and self.machine_determination == "NEEDS_REVIEW":
+            return "Resolved"
+        return self.get_kind_display()
+
 
 class Batch(models.Model):
     """Convictions decided ELIGIBLE, from one court location, that go to court together.

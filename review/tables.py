@@ -156,7 +156,7 @@ class DecisionTable(tables.Table):
         )
 
     def render_kind(self, record: Decision) -> str:
-        return record.get_kind_display() + (" (bulk)" if record.bulk else "")
+        return record.kind_label + (" (bulk)" if record.bulk else "")
 
     def render_reason(self, record: Decision) -> str:
         return record.get_reason_display() or "—"

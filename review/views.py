@@ -24,6 +24,7 @@ from eligibility.rules import REASONS
 from review.filters import DecisionFilter, QueueFilter
 from review.forms import BatchCreateForm, DecisionForm, ReassignForm, SelectionForm
 from review.models import Batch, Decision, Outcome
+from review.readings import rules_reading
 from review.selectors import batches as batch_selectors
 from review.selectors import queue as queue_selectors
 from review.services import batches as batch_services
@@ -201,6 +202,7 @@ def _item_context(
     return {
         "c": conviction,
         "copies": queue_selectors.conviction_copies(conviction=conviction),
+        "reading": rules_reading(conviction.details or {}),
         "carried_from": queue_selectors.carried_from(
             decision=review.decision if review is not None else None
         ),
@@ -317,7 +319,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _decided_message(decision: Decision, conviction: Conviction) -> str:
     return (
-        f"{decision.get_kind_display()}: {conviction.last_name}, {conviction.first_name} "
+        f"{decision.kind_label}: {conviction.last_name}, {conviction.first_name} "
         f"(row {conviction.row_number}) is {decision.get_outcome_display()}."
     )
 

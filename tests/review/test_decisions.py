@@ -107,6 +107,11 @@ def test_a_row_that_needs_review_is_resolved_by_an_override_with_a_reason_and_a_
     assert decision.reason == "charge_identified"
     assert decision.note == "Court file: possession, not an attempt."
     assert decision.machine_reasons == ["INCHOATE_OFFENSE"]
+    # In the dashboard's words: a row sent to a person is resolved, not overridden (issue 20).
+    page = client.get(f"/review/{needs_review.pk}/").content.decode()
+    assert "(resolved by asa," in page and "<td>Resolved</td>" in page
+    assert "Overridden" not in page
+    assert decision.kind_label == "Resolved"
 
 
 @pytest.mark.parametrize(

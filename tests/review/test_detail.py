@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -97,3 +99,17 @@ def test_the_detail_page_makes_the_same_number_of_queries_with_a_long_history(
             reason="duplicate",
         )
     assert queries(few) == queries(many)
+
+
+def test_how_the_rules_read_a_row_is_in_words(client, asa, worked):
+    """Not a Python dict (issue 20): the statute as a citation, the class in words."""
+    from review.readings import rules_reading
+
+    eligible = row(worked, 1)
+    reading = dict(rules_reading(eligible.details))
+    assert reading["Statute"].startswith("720 ILCS 550/4")
+    assert re.fullmatch(r"Class [ABC] misdemeanor|Class [X1-4] felony", reading["Class recorded"])
+    client.force_login(asa)
+    page = client.get(f"/review/{eligible.pk}/").content.decode()
+    assert "{&#x27;act&#x27;" not in page and "'chapter':" not in page
+    assert f"<dt>Statute</dt><dd>{reading['Statute']}</dd>" in page
