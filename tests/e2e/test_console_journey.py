@@ -8,6 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from eligibility.models import Conviction
+
 from .conftest import go, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,7 +29,13 @@ def test_the_review_pages_log_no_console_error(page, asa, demo_list):
     first = page.locator("#review-item").get_attribute("data-conviction")
     page.locator("#confirm-button").click()
     expect(page.locator("#review-item .messages")).to_contain_text("Confirmed:")
-    assert page.locator("#review-item").get_attribute("data-conviction") != first
+    second = page.locator("#review-item").get_attribute("data-conviction")
+    assert second != first
+    # The tab names the conviction now shown, not the one just decided (issue 20).
+    shown = Conviction.objects.get(pk=int(second))
+    expect(page).to_have_title(
+        re.compile(rf"Row {shown.row_number} · {re.escape(shown.last_name)}")
+    )
     page.keyboard.press("c")  # the keyboard's confirm, swapped in the same way
     page.wait_for_timeout(500)
     go(page, "Review")
