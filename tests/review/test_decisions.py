@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -81,7 +82,9 @@ def test_an_override_without_a_reason_by_htmx_shows_the_form_again_with_the_note
     page = response.content.decode()
     assert "An override needs a reason" in page
     assert "see file</textarea>" in page
-    assert page.lstrip().startswith('<div id="review-item"')
+    # The fragment alone: the tab's title (htmx reads it at the top), then the item.
+    assert re.match(r'<title>Row 1 · [^<]*</title>\s*<div id="review-item"', page.lstrip())
+    assert "<html" not in page
     assert not Decision.objects.exists()
 
 
