@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -56,8 +57,31 @@ def _conviction_or_404(pk: int) -> Conviction:
 # The queue ---------------------------------------------------------------------------------------
 
 
+# The attorney's queue filters, kept in the session while they work: "Take the next 25" and the
+# next conviction after a decision stay within them (until the attorney changes them).
+FILTERS_KEY = "review:filters"
+NOT_FILTERS = {"page", "per_page", "sort", "mine", "state"}
+
+
+def _remember_filters(request: HttpRequest) -> None:
+    kept = request.GET.copy()
+    for name in NOT_FILTERS:
+        kept.pop(name, None)
+    request.session[FILTERS_KEY] = kept.urlencode()
+
+
+def _held_within_filters(request: HttpRequest) -> QuerySet[Conviction]:
+    """The rows the attorney's remembered filters keep (any review state: held rows are
+    undecided by definition)."""
+    data = QueryDict(request.session.get(FILTERS_KEY, ""), mutable=True)
+    data["state"] = ""
+    return QueueFilter(data, queryset=queue_selectors.claim_scope(), request=request).qs
+
+
 @requires("review_convictions")
 def queue(request: HttpRequest) -> HttpResponse:
+    if request.GET:
+        _remember_filters(request)
     filterset = QueueFilter(
         request.GET or None, queryset=queue_selectors.queue_convictions(), request=request
     )
@@ -69,7 +93,14 @@ def queue(request: HttpRequest) -> HttpResponse:
         "filter": filterset,
         "table": table,
         "held": held,
-        "next_claimed": queue_selectors.next_claimed(reviewer=request.user) if held else None,
+        "next_claimed": (
+            queue_selectors.next_claimed(
+                reviewer=request.user, within=_held_within_filters(request)
+            )
+            or queue_selectors.next_claimed(reviewer=request.user)
+        )
+        if held
+        else None,
         "claim_size": review_services.CLAIM_SIZE,
         "claim_hours": queue_selectors.claim_hours(),
         "reassign_form": ReassignForm() if supervising else None,
@@ -94,7 +125,13 @@ def claim_next(request: HttpRequest) -> HttpResponse:
         f"You now hold {len(claimed)} more conviction{'s' if len(claimed) != 1 else ''} for "
         f"{queue_selectors.claim_hours():g} hours.",
     )
-    return redirect(f"{reverse('review_queue')}?mine=on&state=undecided")
+    _remember_filters(request)
+    # The attorney's own held rows under the filters they chose.
+    shown = request.GET.copy()
+    for name in ("page", "mine", "state"):
+        shown.pop(name, None)
+    shown.update({"mine": "on", "state": "undecided"})
+    return redirect(f"{reverse('review_queue')}?{shown.urlencode()}")
 
 
 @requires("review_convictions")
@@ -300,7 +337,9 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, _decided_message(decision, conviction))
     if request.POST.get("next"):
         return _back(request, reverse("review_queue"), anchor=f"#row-{pk}")
-    following = queue_selectors.next_claimed(reviewer=request.user, exclude=pk)
+    following = queue_selectors.next_claimed(
+        reviewer=request.user, exclude=pk, within=_held_within_filters(request)
+    ) or queue_selectors.next_claimed(reviewer=request.user, exclude=pk)
     if following is None:
         messages.info(request, "You have no held convictions left: take the next ones here.")
         if _is_htmx(request):

@@ -210,9 +210,14 @@ def held_count(*, reviewer: Any) -> int:
     ).count()
 
 
-def next_claimed(*, reviewer: Any, exclude: int | None = None) -> int | None:
-    """The id of the reviewer's next held, undecided conviction in queue order."""
-    rows = Conviction.objects.filter(held_by_q(reviewer), review__decision__isnull=True)
+def next_claimed(
+    *, reviewer: Any, exclude: int | None = None, within: QuerySet[Conviction] | None = None
+) -> int | None:
+    """The id of the reviewer's next held, undecided conviction in queue order (within the
+    given rows: the attorney's filters)."""
+    rows = (within if within is not None else Conviction.objects.all()).filter(
+        held_by_q(reviewer), review__decision__isnull=True
+    )
     if exclude is not None:
         rows = rows.exclude(pk=exclude)
     return rows.order_by(*QUEUE_ORDER).values_list("pk", flat=True).first()

@@ -259,3 +259,33 @@ def test_attorneys_taking_claims_at_the_same_moment_never_share_an_item(
     stored = holders()
     for username, ids in taken.items():
         assert {stored[pk] for pk in ids} == {username}
+
+
+def test_the_filters_hold_through_take_the_next_25_and_the_next_after_a_decision(
+    client, asa, worked
+):
+    """Issue 20: "Take the next 25" and "next" used to drop the attorney's filters."""
+    from review.models import Review
+
+    client.force_login(asa)
+    response = client.post("/review/claim/?determination=NOT_ELIGIBLE&page=2")
+    assert response.status_code == 302
+    location = response["Location"]
+    assert "determination=NOT_ELIGIBLE" in location and "mine=on" in location
+    assert "state=undecided" in location and "page=" not in location
+    held = set(Review.objects.filter(claimed_by=asa).values_list("pk", flat=True))
+    not_eligible = set(
+        worked.convictions.filter(determination="NOT_ELIGIBLE").values_list("pk", flat=True)
+    )
+    assert held == not_eligible
+    # Then everything else too, without a filter; the attorney goes back to their filter.
+    client.post("/review/claim/?state=")
+    assert Review.objects.filter(claimed_by=asa).count() == 15
+    client.get("/review/?determination=NOT_ELIGIBLE")
+    first = worked.convictions.filter(determination="NOT_ELIGIBLE").order_by(
+        "-disposition_on", "id"
+    )[0]
+    version = Review.objects.get(pk=first.pk).version
+    response = client.post(f"/review/{first.pk}/decide/", {"kind": "confirm", "version": version})
+    following = Conviction.objects.get(pk=int(response["Location"].strip("/").split("/")[-1]))
+    assert following.determination == "NOT_ELIGIBLE" and following.pk != first.pk
