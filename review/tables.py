@@ -103,6 +103,15 @@ class QueueTable(tables.Table):
         order = queue_selectors.QUEUE_ORDER if is_descending else queue_selectors.QUEUE_ORDER_OLDEST
         return queryset.order_by(*order), True
 
+    @property
+    def rows_shown(self) -> tuple[int, int]:
+        """The first and last row numbers of this page among the rows matched (from 1)."""
+        page = getattr(self, "page", None)
+        if page is None or not self.queue_rows:
+            return (0, 0)
+        first = (page.number - 1) * self.paginator.per_page + 1
+        return (first, first + len(self.queue_rows) - 1)
+
     @cached_property
     def queue_rows(self) -> list[QueueRow]:
         now = timezone.now()

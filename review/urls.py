@@ -6,6 +6,7 @@ from review import sample_views, views
 
 urlpatterns = [
     path("review/", views.queue, name="review_queue"),
+    path("review/count/", views.queue_count, name="review_count"),
     path("review/claim/", views.claim_next, name="review_claim_next"),
     path("review/release/", views.release, name="review_release"),
     path("review/reassign/", views.reassign, name="review_reassign"),

@@ -109,6 +109,22 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "review/queue.html", context)
 
 
+# The queue counts at most this many rows: beyond, "more than".
+COUNT_LIMIT = 10_000
+
+
+@requires("review_convictions")
+def queue_count(request: HttpRequest) -> HttpResponse:
+    """How many rows the queue's filters match (htmx loads it after the page, so that a count
+    over a million rows never holds the page up)."""
+    filterset = QueueFilter(
+        request.GET or None, queryset=queue_selectors.queue_convictions(), request=request
+    )
+    matched = filterset.qs.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+    text = f"more than {COUNT_LIMIT:,}" if matched > COUNT_LIMIT else f"{matched:,}"
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")
+
+
 @requires("review_convictions")
 @require_POST
 def claim_next(request: HttpRequest) -> HttpResponse:

@@ -25,6 +25,7 @@ PAGES: dict[str, set[str]] = {
     "/lists/{list}/progress/": UPLOADERS,
     "/lists/{list}/results.xlsx": UPLOADERS,
     "/review/": {"asa", "supervisor"},
+    "/review/count/": {"asa", "supervisor"},
     "/review/{conviction}/": {"asa", "supervisor", "admin"},
     "/review/decisions/": {"asa", "supervisor"},
     "/review/samples/": {"supervisor"},

@@ -226,3 +226,24 @@ def test_the_disposition_year_filter_reads_the_date_range(client, asa, bulk_list
     isp_list = bulk_list(3, first_day=date(2009, 12, 30))  # 2009-12-31, 2010-01-01, 2010-01-02
     client.force_login(asa)
     assert sorted(shown(client.get("/review/?year=2010"))) == sorted(newest_first(isp_list)[:2])
+
+
+def test_the_queue_says_how_many_match_and_where_the_page_is(client, asa, bulk_list):
+    """Issue 20: "page 1 · next →" said neither. The count comes after the page (htmx), so a
+    count over a million rows never holds the page up; it stops at 10,000 ("more than")."""
+    bulk_list(60)
+    client.force_login(asa)
+    page = client.get("/review/?page=2").content.decode()
+    assert "page 2 · rows 26\u201350 of" in page  # an en dash
+    assert 'hx-get="/review/count/?page=2"' in page
+    assert client.get("/review/count/?page=2").content.decode() == "60"
+    assert client.get("/review/count/?determination=NEEDS_REVIEW").content.decode() == "0"
+
+
+def test_the_count_stops_at_its_limit(client, asa, bulk_list, monkeypatch):
+    from review import views
+
+    monkeypatch.setattr(views, "COUNT_LIMIT", 40)
+    bulk_list(60)
+    client.force_login(asa)
+    assert client.get("/review/count/").content.decode() == "more than 40"
