@@ -434,10 +434,16 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def batch_transition(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(Batch, pk=pk)
+    action = request.POST.get("action", "")
+    if action == "approve" and request.POST.get("confirm") != "yes":
+        messages.error(
+            request, "Tick “I have read the convictions” to approve: nothing was approved."
+        )
+        return redirect("batch_detail", pk=pk)
     try:
         batch = batch_services.batch_transition(
             batch=batch,
-            action=request.POST.get("action", ""),
+            action=action,
             user=request.user,
             comment=request.POST.get("comment", ""),
         )

@@ -52,10 +52,8 @@ def test_an_asa_submits_a_batch_and_only_a_supervisor_who_decided_none_of_it_app
     expect(page.locator("#batches")).to_contain_text("(you reviewed in it)")
     page.get_by_role("link", name=f"#{batch.pk}").click()
     expect(page.locator("#batch-actions")).to_contain_text("another supervisor must approve it")
-    page.get_by_role("button", name="Approve").click()
-    expect(page.locator(".messages")).to_contain_text(
-        "Four eyes: you decided a conviction in this batch"
-    )
+    # Approve is offered disabled, with the reason (issue 20: it stayed enabled after a refusal).
+    expect(page.get_by_role("button", name="Approve")).to_be_disabled()
     expect(page.locator("#batch-state")).to_have_text("Submitted for approval")
     screenshot(page, "batch-four-eyes-refused")
     batch.refresh_from_db()
@@ -67,6 +65,9 @@ def test_an_asa_submits_a_batch_and_only_a_supervisor_who_decided_none_of_it_app
     go(page, "Batches")
     page.get_by_role("link", name=f"#{batch.pk}").click()
     expect(page.locator("#batch-actions")).not_to_contain_text("another supervisor")
+    page.get_by_role("button", name="Approve").click()  # not yet: the confirmation is required
+    expect(page.locator("#batch-state")).to_have_text("Submitted for approval")
+    page.get_by_label(re.compile("I have read the 6 convictions")).check()
     page.get_by_role("button", name="Approve").click()
     expect(page.locator(".messages")).to_contain_text(f"Batch #{batch.pk} is now approved.")
     expect(page.locator("#batch-state")).to_have_text("Approved")

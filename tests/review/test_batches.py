@@ -216,7 +216,14 @@ def test_the_batch_pages_let_an_asa_gather_and_submit_and_a_supervisor_approve(
     assert client.post(f"/batches/{batch.pk}/transition/", {"action": "approve"}).status_code == 302
     assert Batch.objects.get().state == State.SUBMITTED, "an ASA cannot approve"
     client.force_login(supervisor2)
+    # Approving is confirmed: without the tick, nothing is approved (issue 20).
     client.post(f"/batches/{batch.pk}/transition/", {"action": "approve"})
+    assert Batch.objects.get().state == State.SUBMITTED
+    assert (
+        'name="confirm" value="yes" required'
+        in client.get(f"/batches/{batch.pk}/").content.decode()
+    )
+    client.post(f"/batches/{batch.pk}/transition/", {"action": "approve", "confirm": "yes"})
     assert Batch.objects.get().state == State.APPROVED
     assert "locked" in client.get(f"/batches/{batch.pk}/").content.decode()
 
