@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from eligibility.models import OfficePolicy
+from eligibility.policy import SWITCHES
 
 
 class ListUploadForm(forms.Form):
@@ -42,18 +43,26 @@ class ReevaluateForm(forms.Form):
 class PolicyForm(forms.Form):
     """A proposed version of the office policy (spec section 9)."""
 
-    county = forms.CharField(max_length=60)
+    county = forms.CharField(max_length=60, label=SWITCHES["county"]["label"])
     max_grams = forms.DecimalField(
         required=False,
         min_value=0,
         max_digits=9,
         decimal_places=2,
-        label="Program amount cap (grams)",
+        label=SWITCHES["max_grams"]["label"],
         help_text="Leave empty for no program cap.",
     )
-    section5_misdemeanor = forms.ChoiceField(choices=OfficePolicy.Section5Misdemeanor.choices)
-    violent_association = forms.ChoiceField(choices=OfficePolicy.ViolentAssociation.choices)
-    recent_sentence_days = forms.IntegerField(min_value=0, max_value=36500)
+    section5_misdemeanor = forms.ChoiceField(
+        choices=OfficePolicy.Section5Misdemeanor.choices,
+        label=SWITCHES["section5_misdemeanor"]["label"],
+    )
+    violent_association = forms.ChoiceField(
+        choices=OfficePolicy.ViolentAssociation.choices,
+        label=SWITCHES["violent_association"]["label"],
+    )
+    recent_sentence_days = forms.IntegerField(
+        min_value=0, max_value=36500, label=SWITCHES["recent_sentence_days"]["label"]
+    )
     preview_list = forms.ModelChoiceField(
         queryset=None,
         required=False,

@@ -13,7 +13,7 @@ from core.spreadsheets import xlsx_response
 from eligibility import selectors, services
 from eligibility.forms import ListUploadForm, PolicyForm, ReevaluateForm, RestartForm
 from eligibility.listfiles import ListRefused
-from eligibility.models import IspList
+from eligibility.models import IspList, OfficePolicy
 from eligibility.policy import SWITCHES, policy_from_values, policy_impact
 from eligibility.rules import REASONS
 
@@ -196,7 +196,7 @@ def policy(request: HttpRequest) -> HttpResponse:
     context = {
         "current": current,
         "switches": [
-            (name, SWITCHES[name], value)
+            (name, SWITCHES[name], _switch_text(current, name, value))
             for name, value in current.as_rules_policy().as_dict().items()
         ],
         "history": selectors.policy_history(),
@@ -205,6 +205,14 @@ def policy(request: HttpRequest) -> HttpResponse:
         "stale_lists": selectors.lists_not_on_policy(policy=current),
     }
     return render(request, "eligibility/policy.html", context)
+
+
+def _switch_text(policy: OfficePolicy, name: str, value: object) -> str:
+    """A switch's value in the words of its choices ("Send to review", not "review")."""
+    if value is None:
+        return "no cap"
+    display = getattr(policy, f"get_{name}_display", None)
+    return str(display()) if display else f"{value:g}" if isinstance(value, float) else str(value)
 
 
 @requires("change_policy")

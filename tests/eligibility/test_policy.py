@@ -132,3 +132,15 @@ def test_asas_and_clerks_may_not_see_or_change_the_policy(client, request, role)
     )
     assert client.post("/policy/reevaluate/", {"lists": [1]}).status_code == 403
     assert OfficePolicy.objects.count() == 1
+
+
+def test_the_policy_page_speaks_in_words_not_stored_values(client, supervisor):
+    """Issue 20: "review", "not_eligible" and "Section5 misdemeanor" read as the code does."""
+    client.force_login(supervisor)
+    page = client.get("/policy/").content.decode()
+    in_force = page.split('id="policy-in-force"')[1].split("</table>")[0]
+    assert "<strong>Send to review</strong>" in in_force
+    assert "<strong>Not eligible</strong>" in in_force
+    assert ">review<" not in in_force and "not_eligible<" not in in_force
+    assert "Section5" not in page
+    assert '<label for="id_section5_misdemeanor">Section 5 misdemeanors</label>' in page
