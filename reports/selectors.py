@@ -435,6 +435,22 @@ def suppressed_table(
     )
 
 
+# The race codes of Illinois criminal history records, for the reader of the equity table.
+RACE_CODES = {
+    "A": "Asian or Pacific Islander",
+    "B": "Black",
+    "H": "Hispanic",
+    "I": "American Indian or Alaska Native",
+    "U": "Unknown",
+    "W": "White",
+}
+
+
+RACE_LEGEND = "Codes as ISP records them: " + ", ".join(
+    f"{code} {meaning}" for code, meaning in RACE_CODES.items()
+)
+
+
 def equity(found: list[Person]) -> list[Table]:
     header = ["People on the list(s)", *IMPACT_HEADER]
     tables = []
@@ -446,9 +462,10 @@ def equity(found: list[Person]) -> list[Table]:
         for person in found:
             groups[getattr(person, attr) or UNKNOWN].append(person)
         lines = {name: [len(group), *_impact_counts(group)] for name, group in groups.items()}
-        tables.append(
-            suppressed_table(key=key, title=title, label=label, header=header, lines=lines)
-        )
+        table = suppressed_table(key=key, title=title, label=label, header=header, lines=lines)
+        if attr == "race":
+            table.note = f"{RACE_LEGEND}. {table.note}"
+        tables.append(table)
     return tables
 
 

@@ -396,3 +396,21 @@ def test_only_supervisors_and_admins_see_reports_and_referrals(
     client.force_login(request.getfixturevalue(role))
     for url in ("/reports/", "/reports/export.xlsx", f"/reports/lists/{known.pk}/referrals.xlsx"):
         assert client.get(url).status_code == (200 if allowed else 403), url
+
+
+def test_numbers_have_separators_and_race_codes_a_legend(client, supervisor, known, monkeypatch):
+    """Issue 20: "3800" printed without a separator, race codes without saying what they are."""
+    from reports import selectors
+
+    client.force_login(supervisor)
+    page = client.get("/reports/").content.decode()
+    assert "Codes as ISP records them: A Asian or Pacific Islander, B Black" in page
+    real = selectors.report_tables
+
+    def with_a_big_number(scope):
+        tables = real(scope)
+        tables[0].rows.append(["Many", 3800])
+        return tables
+
+    monkeypatch.setattr(selectors, "report_tables", with_a_big_number)
+    assert "<td>3,800</td>" in client.get("/reports/").content.decode()
