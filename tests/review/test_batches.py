@@ -206,7 +206,8 @@ def test_the_batch_pages_let_an_asa_gather_and_submit_and_a_supervisor_approve(
 ):
     client.force_login(asa)
     page = client.get("/batches/").content.decode()
-    assert "MUNICIPAL DISTRICT 1 10" in page
+    # "MUNICIPAL DISTRICT 1 10" read as one number (issue 20)
+    assert "MUNICIPAL DISTRICT 1: 10 convictions" in page
     response = client.post("/batches/", {"court_location": "MUNICIPAL DISTRICT 1"})
     batch = Batch.objects.get()
     assert response["Location"] == f"/batches/{batch.pk}/"
