@@ -166,6 +166,11 @@ def _packet_fail(packet: Packet, message: str) -> Packet:
     return packet
 
 
+def batch_reference(batch: Batch) -> str:
+    """How the papers name a batch: ``2026-004`` (the year it was gathered, its number)."""
+    return f"{timezone.localdate(batch.created_at):%Y}-{batch.pk:03d}"
+
+
 def _packet_request(
     batch: Batch,
     convictions: Sequence[Conviction],
@@ -174,7 +179,8 @@ def _packet_request(
     numbers: Sequence[int] = (),
 ) -> PacketRequest:
     return PacketRequest(
-        batch_reference=f"batch-{batch.pk}",
+        # "Batch No. 2026-004": the year it was gathered and its number (not "batch-4")
+        batch_reference=batch_reference(batch),
         court_location=batch.court_location,
         generated_on=generated_on,
         convictions=[PacketConviction.from_conviction(c) for c in convictions],
@@ -210,7 +216,7 @@ def _packet_render_again(
         numbers=[number for number, _ in lines],
     )
     with tempfile.TemporaryDirectory(prefix="packet-") as tmp:
-        name = packet_filename(f"batch-{packet.batch_id}-without-expunged")
+        name = packet_filename(f"{batch_reference(packet.batch)}-without-expunged")
         result = build_packet(request, Path(tmp) / name)
         with open(result.zip_path, "rb") as handle:
             stored = packet.file.storage.save(

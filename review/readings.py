@@ -6,22 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from eligibility.rules.classes import class_in_words
 from eligibility.rules.statutes import Statute
-
-CLASSES = {
-    "X": "Class X felony",
-    "1": "Class 1 felony",
-    "2": "Class 2 felony",
-    "3": "Class 3 felony",
-    "4": "Class 4 felony",
-    "A": "Class A misdemeanor",
-    "B": "Class B misdemeanor",
-    "C": "Class C misdemeanor",
-    "M": "murder",
-    "civil": "civil law violation or petty offense",
-    "misdemeanor": "misdemeanor, class not given",
-    "felony": "felony, class not given",
-}
 
 # (key of the details, label), in the order a reader follows the rules.
 LABELS = (
@@ -46,7 +32,7 @@ def _text(key: str, value: Any) -> str:
         except TypeError:
             return ", ".join(f"{k} {v}" for k, v in value.items() if v is not None)
     if key.endswith("_class"):
-        return CLASSES.get(str(value), str(value))
+        return class_in_words(str(value))
     if key.startswith("amount_") and key.endswith("_grams"):
         return f"{value:g} g" if isinstance(value, int | float) else str(value)
     if key == "sentence_end":

@@ -42,3 +42,20 @@ def read_offense_class(text: str) -> OffenseClass | None:
     if match := _MISDEMEANOR_RE.fullmatch(key):
         return cast(OffenseClass, match[1])
     return _WORDS.get(key)
+
+
+_CLASS_WORDS: Final[dict[str, str]] = {
+    **{c: f"Class {c} felony" for c in ("X", "1", "2", "3", "4")},
+    **{c: f"Class {c} misdemeanor" for c in ("A", "B", "C")},
+    "M": "first degree murder",
+    "civil": "civil law violation or petty offense",
+    "misdemeanor": "misdemeanor (class not given)",
+    "felony": "felony (class not given)",
+}
+
+
+def class_in_words(text: str) -> str:
+    """The recorded class as a person reads it ("MB" is "Class B misdemeanor"); the text as
+    written when it cannot be read."""
+    read = read_offense_class(text)
+    return _CLASS_WORDS[read] if read is not None else text.strip()

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 from eligibility.rules import Record, case_key, person_key, read_date
+from eligibility.rules.classes import class_in_words
 from eligibility.rules.engine import collapse
 
 if TYPE_CHECKING:
@@ -127,6 +128,11 @@ class PacketConviction:
     @property
     def disposition_date_shown(self) -> str:
         return shown_date(self.disposition_date)
+
+    @property
+    def offense_class_shown(self) -> str:
+        """The class in words ("Class B misdemeanor", not "MB"); empty when none is recorded."""
+        return class_in_words(self.offense_class) if self.offense_class.strip() else ""
 
     @property
     def has_address(self) -> bool:

@@ -411,3 +411,43 @@ def test_the_letter_tells_the_hearing_when_there_is_one(tmp_path: Path) -> None:
     letter = pdf_text(members["notices.pdf"])
     assert "March 3, 2027, 9:30 a.m., Courtroom 101" in letter
     assert "January 5, 2027" in letter
+
+
+def test_the_papers_print_classes_in_words_and_dates_in_one_format() -> None:
+    """Issue 20: a letter to a member of the public said "class MB"; ISP's date spellings
+    (``12-DEC-74``, ``4/4/1969 12:00:00 AM``, ``19640914``) went to court as received."""
+    request = packet_request(
+        [
+            conviction(
+                1,
+                offense_class="MB",
+                date_of_birth="12-DEC-74",
+                disposition_date="4/4/1999 12:00:00 AM",
+            ),
+            conviction(2, offense_class="4 FEL", disposition_date="19990914"),
+        ]
+    )
+    motion = squashed(pdf_text(motion_pdf(request, Press())))
+    orders = squashed(" ".join(pdf_text(pdf) for _, pdf in order_pdfs(request, request.cases())))
+    letters = request.letters()
+    notices = squashed(pdf_text(notices_pdf(request, letters, len(letters))[0]))
+    for text in (motion, orders, notices):
+        assert squashed("Class B misdemeanor") in text, text[:400]
+        assert "classMB" not in text
+    assert squashed("Class 4 felony") in motion and squashed("Class 4 felony") in orders
+    assert "04/04/1999" in motion and "09/14/1999" in motion and "12/12/1974" in motion
+    assert "12:00:00" not in motion and "19990914" not in motion and "12-DEC-74" not in motion
+    assert squashed("Batch No. 2026-014") in motion  # the reference as the office writes it
+
+
+@pytest.mark.django_db
+def test_a_batch_is_named_by_its_year_and_number_not_batch_twice(asa):
+    """Issue 20: "Batch No. batch-4" said batch twice."""
+    from filings.services import batch_reference
+    from tests.factories import BatchFactory
+
+    from django.utils import timezone
+
+    batch = BatchFactory(created_by=asa)
+    year = timezone.localdate(batch.created_at).year
+    assert batch_reference(batch) == f"{year}-{batch.pk:03d}"
