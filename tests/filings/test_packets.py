@@ -443,10 +443,10 @@ def test_the_papers_print_classes_in_words_and_dates_in_one_format() -> None:
 @pytest.mark.django_db
 def test_a_batch_is_named_by_its_year_and_number_not_batch_twice(asa):
     """Issue 20: "Batch No. batch-4" said batch twice."""
+    from django.utils import timezone
+
     from filings.services import batch_reference
     from tests.factories import BatchFactory
-
-    from django.utils import timezone
 
     batch = BatchFactory(created_by=asa)
     year = timezone.localdate(batch.created_at).year
