@@ -427,3 +427,10 @@ def person_of(*, pk: int) -> Person:
     # Newest disposition first, as the queue shows them.
     ordered.sort(key=lambda p: (p.row.disposition_on or date.min, p.row.pk), reverse=True)
     return Person(row=row, rows=rows, paths=ordered, capped=capped)
+
+
+def conviction_path(*, pk: int) -> ConvictionPath:
+    """The path of one conviction across lists (the conviction's page loads it): every list
+    that brought it, its decision, batch, packets, filing, ruling and purge."""
+    row = Conviction.objects.get(pk=pk)
+    return _paths([row])[path_key(row)]

@@ -7,4 +7,5 @@ from people import views
 urlpatterns = [
     path("search/", views.search, name="search"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("people/path/<int:pk>/", views.conviction_path, name="conviction_path"),
 ]

@@ -52,3 +52,18 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "show_notes": request.user.has_perm("accounts.review_convictions"),
     }
     return render(request, "people/person_detail.html", context)
+
+
+@requires("find_people")
+def conviction_path(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where one conviction stands on every list (a fragment the conviction's page loads)."""
+    try:
+        path = selectors.conviction_path(pk=pk)
+    except Conviction.DoesNotExist as missing:
+        raise Http404("No such conviction") from missing
+    context = {
+        "paths": [path],
+        "caption": "Where this conviction stands, on every list that brought it",
+        "show_notes": request.user.has_perm("accounts.review_convictions"),
+    }
+    return render(request, "people/_paths.html", context)

@@ -26,6 +26,7 @@ PAGES: dict[str, set[str]] = {
     "/lists/{list}/results.xlsx": UPLOADERS,
     "/review/": {"asa", "supervisor"},
     "/review/count/": {"asa", "supervisor"},
+    "/people/path/{conviction}/": {"asa", "supervisor", "clerk"},
     "/review/{conviction}/": {"asa", "supervisor", "admin"},
     "/review/decisions/": {"asa", "supervisor"},
     "/review/samples/": {"supervisor"},

@@ -183,3 +183,18 @@ def test_the_person_page_makes_as_many_queries_for_two_rows_as_for_twenty(
         response = client.get(f"/people/{many.convictions.first().pk}/")
     assert len(response.context["person"].paths) == 20
     assert len(large) == len(small)
+
+
+def test_a_conviction_s_page_shows_where_it_stands_on_every_list(client, asa, admin, lists):
+    """Issue 20: "A conviction's page does not show where it is in the process (batch, packet,
+    filed, ruling)." The page loads the path from here (htmx), a link without JavaScript."""
+    granted = on(lists.first, ZORBALOFF_1)
+    client.force_login(asa)
+    item = client.get(f"/review/{granted.pk}/").content.decode()
+    assert f'hx-get="/people/path/{granted.pk}/"' in item
+    fragment = text_of(client.get(f"/people/path/{granted.pk}/"))
+    assert f"batch #{lists.batch.pk} (filed)" in fragment
+    assert f"packet #{lists.packet.pk} filed on" in fragment and "Granted on" in fragment
+    assert "<html" not in client.get(f"/people/path/{granted.pk}/").content.decode()
+    client.force_login(admin)  # may open a conviction's page, not the person's path
+    assert 'hx-get="/people/path/' not in client.get(f"/review/{granted.pk}/").content.decode()
