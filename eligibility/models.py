@@ -275,3 +275,27 @@ class Conviction(models.Model):
     @property
     def is_correction(self) -> bool:
         return bool(self.changes)
+
+
+class ListPart(models.Model):
+    """A part of a large CSV list that one worker reads and stores while others read the rest
+    (``services.list_parse``): bytes ``[start, end)`` of the file, rows ``rows_before + 1`` to
+    ``rows_before + rows``. Done once every row of it is stored."""
+
+    isp_list = models.ForeignKey(IspList, on_delete=models.CASCADE, related_name="parts")
+    number = models.PositiveIntegerField()
+    start = models.BigIntegerField()
+    end = models.BigIntegerField()
+    rows_before = models.PositiveIntegerField()
+    rows = models.PositiveIntegerField()
+    header_end = models.BigIntegerField()
+    done = models.BooleanField(default=False)
+    blank_rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["isp_list", "number"], name="one_part_per_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"part {self.number} of list {self.isp_list_id}"

@@ -35,7 +35,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, TextField, Value
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import MD5, Cast, Concat
 from django.utils import timezone
 
@@ -45,15 +45,18 @@ from eligibility import selectors
 from eligibility.identity import FACTS, conviction_identity, fact_changes
 from eligibility.listfiles import (
     EXTRA_FIELDS,
+    CsvPart,
     ListRefused,
     ListRow,
     check_list,
+    csv_parts,
     file_sha256,
     no_rows_message,
+    open_csv_part,
     open_list,
     unreadable_fields,
 )
-from eligibility.models import Conviction, IspList, OfficePolicy
+from eligibility.models import Conviction, IspList, ListPart, OfficePolicy
 from eligibility.rules import RULESET_VERSION, evaluate
 from eligibility.rules.dates import read_date
 from eligibility.rules.engine import person_key
@@ -305,6 +308,19 @@ def list_parse(*, list_id: int) -> bool:
     if not claimed:
         return False  # read already (or failed): nothing to do
     isp_list = IspList.objects.get(pk=list_id)
+    if (
+        isp_list.kind == "csv"
+        and isp_list.size_bytes > settings.LIST_PART_BYTES
+        and connection.vendor == "postgresql"
+    ):
+        try:
+            parts = _list_parts(isp_list)
+        except ListRefused as refused:
+            list_fail(list_id=list_id, message=refused.message)
+            return False
+        if parts:
+            _parts_send(list_id, parts)
+            return False
     done_up_to = selectors.list_last_stored_row(isp_list=isp_list)
     batch: list[dict[str, Any]] = []
     batch_size = settings.LIST_STORE_BATCH_ROWS
@@ -333,6 +349,10 @@ def list_parse(*, list_id: int) -> bool:
         return False
     except _NotParsing:
         return False
+    return _parse_finished(list_id, blank_rows)
+
+
+def _parse_finished(list_id: int, blank_rows: int) -> bool:
     total = Conviction.objects.filter(isp_list_id=list_id).count()
     # Compare-and-set: of two runs that read to the end, one marks the list for evaluation.
     finished = IspList.objects.filter(pk=list_id, status=IspList.Status.PARSING).update(
@@ -346,16 +366,136 @@ def list_parse(*, list_id: int) -> bool:
     return bool(finished)
 
 
-def _store_rows(isp_list: IspList, batch: list[dict[str, Any]]) -> None:
+def _list_parts(isp_list: IspList) -> list[ListPart]:
+    """The parts a large CSV list is read in, split once (``listfiles.csv_parts``); none when
+    it is read whole."""
+    parts = list(ListPart.objects.filter(isp_list=isp_list).order_by("number"))
+    if parts:
+        return parts
+    header_end, found = csv_parts(isp_list.file.path, part_bytes=settings.LIST_PART_BYTES)
+    if len(found) < 2:
+        return []
+    with transaction.atomic():
+        # Two runs of the import may split the list at once: the list's row lets one store them.
+        IspList.objects.select_for_update().filter(pk=isp_list.pk).first()
+        if not ListPart.objects.filter(isp_list=isp_list).exists():
+            ListPart.objects.bulk_create(
+                ListPart(isp_list=isp_list, number=number, header_end=header_end, **part._asdict())
+                for number, part in enumerate(found)
+            )
+    return list(ListPart.objects.filter(isp_list=isp_list).order_by("number"))
+
+
+def _parts_send(list_id: int, parts: list[ListPart]) -> None:
+    """Send the parts not yet stored to the workers, as a Celery group (they are read side by
+    side); with every part stored, finish reading the list."""
+    from celery import group
+
+    from eligibility import tasks
+
+    pending = [part.number for part in parts if not part.done]
+    if not pending:
+        _parts_finish(list_id)
+        return
+    signatures = [tasks.parse_part.si(list_id, number) for number in pending]
+    transaction.on_commit(lambda: group(signatures).apply_async())
+
+
+def list_parse_part(*, list_id: int, number: int) -> bool:
+    """Store every non-blank row of one part of a list (``_list_parts``); the part that
+    completes the list starts its evaluation. Idempotent like ``list_parse``: rows of the part
+    already stored are skipped by row number, also when two runs read the part at once.
+    Returns whether this call finished reading the list."""
+    isp_list = IspList.objects.get(pk=list_id)
+    part = ListPart.objects.filter(isp_list_id=list_id, number=number).first()
+    if part is None or isp_list.status != IspList.Status.PARSING:
+        return False
+    if not part.done:
+        bounds = CsvPart(part.start, part.end, part.rows_before, part.rows)
+        done_up_to = _part_last_stored_row(part)
+        batch: list[dict[str, Any]] = []
+        batch_size = settings.LIST_STORE_BATCH_ROWS
+        try:
+            with open_csv_part(
+                isp_list.file.path, header_end=part.header_end, part=bounds
+            ) as listfile:
+                for row in listfile:
+                    if row.number <= done_up_to:
+                        continue
+                    batch.append(_conviction_values(isp_list, row))
+                    if len(batch) >= batch_size:
+                        _store_rows(isp_list, batch, part)
+                        batch = []
+                if batch:
+                    _store_rows(isp_list, batch, part)
+                if listfile.last_number != part.rows_before + part.rows:
+                    raise ListRefused(
+                        "The file changed while it was read: upload it again."
+                    )  # never for a stored file; a guard on the numbering
+        except ListRefused as refused:
+            list_fail(list_id=list_id, message=refused.message)
+            return False
+        except _NotParsing:
+            return False
+        ListPart.objects.filter(pk=part.pk, done=False).update(
+            done=True, blank_rows=listfile.blank_rows
+        )
+    return _parts_finish(list_id)
+
+
+def _parts_finish(list_id: int) -> bool:
+    """Once every part is stored, mark the list for evaluation and start it (of two parts that
+    finish together, the compare-and-set of ``_parse_finished`` lets one do it)."""
+    parts = ListPart.objects.filter(isp_list_id=list_id)
+    if parts.filter(done=False).exists():
+        return False
+    blank_rows = sum(parts.values_list("blank_rows", flat=True))
+    if not Conviction.objects.filter(isp_list_id=list_id).exists():
+        list_fail(list_id=list_id, message=no_rows_message(blank_rows))
+        return False
+    if not _parse_finished(list_id, blank_rows):
+        return False
+    list_evaluate_start(list_id=list_id, new_run=False)
+    return True
+
+
+def _part_last_stored_row(part: ListPart) -> int:
+    last = Conviction.objects.filter(
+        isp_list_id=part.isp_list_id,
+        row_number__gt=part.rows_before,
+        row_number__lte=part.rows_before + part.rows,
+    ).aggregate(last=Max("row_number"))["last"]
+    return last or part.rows_before
+
+
+def _store_rows(
+    isp_list: IspList, batch: list[dict[str, Any]], part: ListPart | None = None
+) -> None:
     """Store the rows of ``batch`` that no other run of the import stored meanwhile."""
     with transaction.atomic():
-        # First write the list's row: it stays locked until this batch commits, so two runs of
-        # one import store one after the other, each seeing what the other stored.
-        if not IspList.objects.filter(pk=isp_list.pk, status=IspList.Status.PARSING).update(
-            progress_at=timezone.now()
-        ):
-            raise _NotParsing
-        stored_up_to = selectors.list_last_stored_row(isp_list=isp_list)
+        if part is None:
+            # First write the list's row: it stays locked until this batch commits, so two runs
+            # of one import store one after the other, each seeing what the other stored.
+            if not IspList.objects.filter(pk=isp_list.pk, status=IspList.Status.PARSING).update(
+                progress_at=timezone.now()
+            ):
+                raise _NotParsing
+            stored_up_to = selectors.list_last_stored_row(isp_list=isp_list)
+        else:
+            # Parts of one list store side by side: the list's row is only key-share locked
+            # (a refusal, ``list_fail``, waits for the batches under way and stops the later
+            # ones), and the part's row is locked (two runs of one part store one after the
+            # other, each seeing what the other stored).
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT 1 FROM {IspList._meta.db_table} WHERE id = %s AND status = %s "
+                    "FOR KEY SHARE",
+                    [isp_list.pk, IspList.Status.PARSING],
+                )
+                if cursor.fetchone() is None:
+                    raise _NotParsing
+            ListPart.objects.select_for_update().filter(pk=part.pk).first()
+            stored_up_to = _part_last_stored_row(part)
         batch = [values for values in batch if values["row_number"] > stored_up_to]
         if not batch:
             return
@@ -363,7 +503,9 @@ def _store_rows(isp_list: IspList, batch: list[dict[str, Any]]) -> None:
             _copy_rows(batch)
         else:
             Conviction.objects.bulk_create([Conviction(**values) for values in batch])
-        IspList.objects.filter(pk=isp_list.pk).update(rows_parsed=F("rows_parsed") + len(batch))
+        IspList.objects.filter(pk=isp_list.pk).update(
+            rows_parsed=F("rows_parsed") + len(batch), progress_at=timezone.now()
+        )
 
 
 _COPY_COLUMNS = (
