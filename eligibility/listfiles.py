@@ -186,10 +186,13 @@ def _getter(positions: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
     return itemgetter(*positions)
 
 
-def unreadable_fields(record: Record) -> tuple[str, ...]:
-    """The date fields of ``record`` that hold text ``read_date`` cannot read (for the report)."""
+def unreadable_fields(
+    record: Record, *, read: Callable[[str], date | None] = read_date
+) -> tuple[str, ...]:
+    """The date fields of ``record`` that hold text ``read_date`` cannot read (for the report);
+    ``read`` is ``read_date`` or a cache of it."""
     return tuple(
-        name for name in DATE_FIELDS if (text := getattr(record, name)) and read_date(text) is None
+        name for name in DATE_FIELDS if (text := getattr(record, name)) and read(text) is None
     )
 
 

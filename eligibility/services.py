@@ -8,8 +8,12 @@ The pipeline of one list (design.md "The path of one list"):
    broker cannot be reached the list waits, and ``lists_restart_stalled`` (every minute from
    celery beat) sends it later, as it restarts an import that stalled.
 2. ``list_parse`` streams the file and stores every non-blank row in large batches (COPY on
-   PostgreSQL). It resumes after the last stored row when run again, and two runs at once (a
-   restart while the first still reads, a task delivered again) store each row once. A file
+   PostgreSQL, of rows prepared as tuples: no dict or model per row). A CSV list larger than
+   ``LIST_PART_BYTES`` is split at record boundaries into parts (``listfiles.csv_parts``, one
+   pass that also numbers the rows) that ``tasks.parse_part`` reads side by side, one worker
+   each; the part that completes the list starts its evaluation. It resumes after the last
+   stored row (of each part) when run again, and two runs at once (a restart while the first
+   still reads, a task delivered again) store each row once. A file
    refused only here (an oversize cell, a workbook cell far beyond the rest, no row at all) keeps
    its list, marked failed with the reason, but neither its rows nor the file.
 3. ``list_evaluate_start`` splits the rows into chunks of people (each person in one bucket,
@@ -21,8 +25,11 @@ The pipeline of one list (design.md "The path of one list"):
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import json
 import logging
+import operator
 import secrets
 import tempfile
 import zlib
@@ -266,27 +273,39 @@ def lists_restart_stalled() -> list[int]:
 # 2. Reading the file into rows -------------------------------------------------------------------
 
 
-def _conviction_values(isp_list: IspList, row: ListRow) -> dict[str, Any]:
+# A row as it is stored before it is evaluated: the columns of ``_COPY_COLUMNS``, in order, as
+# the text COPY reads (JSON as text, a missing date as None).
+StoredRow = tuple[Any, ...]
+# Not evaluated yet: changes, determination, reasons, details, evaluation run, rule set.
+_UNEVALUATED = ("{}", "", "[]", "{}", 0, "")
+_record_texts = operator.attrgetter(*RECORD_FIELDS)
+_extra_texts = operator.itemgetter(*EXTRA_FIELDS)
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
+# The dates of a list repeat (the people's dates of birth, a court's disposition days): each text
+# is read once per worker.
+_read_date = functools.lru_cache(maxsize=1 << 16)(read_date)
+
+
+def _stored_row(list_id: int, row: ListRow) -> StoredRow:
+    """One row of the list as stored (the hot loop of an import: a tuple, no dict, no model)."""
     record = row.record
     person = person_key_text(record)
-    values: dict[str, Any] = {
-        "isp_list_id": isp_list.pk,
-        "row_number": row.number,
-        "raw": row.raw,
-        "other": row.other,
-        "disposition_on": read_date(record.disposition_date),
-        "unreadable": list(unreadable_fields(record)),
-        "person_key": person,
-        "case_key": case_key(record.court_case_number),
-        "bucket": bucket_of(person),
-        "identity": conviction_identity(record, person),
-        "born_on": read_date(record.date_of_birth),
-    }
-    for name in RECORD_FIELDS:
-        values[name] = getattr(record, name)
-    for name in EXTRA_FIELDS:
-        values[name] = row.extra.get(name, "")
-    return values
+    return (
+        list_id,
+        row.number,
+        _to_json(row.raw),
+        _to_json(row.other),
+        *_record_texts(record),
+        *_extra_texts(row.extra),
+        _read_date(record.disposition_date),
+        _to_json(unreadable_fields(record, read=_read_date)),
+        person,
+        case_key(record.court_case_number),
+        bucket_of(person),
+        conviction_identity(record, person),
+        _read_date(record.date_of_birth),
+        *_UNEVALUATED,
+    )
 
 
 class _NotParsing(Exception):
@@ -322,7 +341,7 @@ def list_parse(*, list_id: int) -> bool:
             _parts_send(list_id, parts)
             return False
     done_up_to = selectors.list_last_stored_row(isp_list=isp_list)
-    batch: list[dict[str, Any]] = []
+    batch: list[StoredRow] = []
     batch_size = settings.LIST_STORE_BATCH_ROWS
     try:
         with open_list(
@@ -333,7 +352,7 @@ def list_parse(*, list_id: int) -> bool:
             for row in listfile:
                 if row.number <= done_up_to:
                     continue
-                batch.append(_conviction_values(isp_list, row))
+                batch.append(_stored_row(isp_list.pk, row))
                 if len(batch) >= batch_size:
                     _store_rows(isp_list, batch)
                     batch = []
@@ -413,7 +432,7 @@ def list_parse_part(*, list_id: int, number: int) -> bool:
     if not part.done:
         bounds = CsvPart(part.start, part.end, part.rows_before, part.rows)
         done_up_to = _part_last_stored_row(part)
-        batch: list[dict[str, Any]] = []
+        batch: list[StoredRow] = []
         batch_size = settings.LIST_STORE_BATCH_ROWS
         try:
             with open_csv_part(
@@ -422,7 +441,7 @@ def list_parse_part(*, list_id: int, number: int) -> bool:
                 for row in listfile:
                     if row.number <= done_up_to:
                         continue
-                    batch.append(_conviction_values(isp_list, row))
+                    batch.append(_stored_row(isp_list.pk, row))
                     if len(batch) >= batch_size:
                         _store_rows(isp_list, batch, part)
                         batch = []
@@ -468,9 +487,7 @@ def _part_last_stored_row(part: ListPart) -> int:
     return last or part.rows_before
 
 
-def _store_rows(
-    isp_list: IspList, batch: list[dict[str, Any]], part: ListPart | None = None
-) -> None:
+def _store_rows(isp_list: IspList, batch: list[StoredRow], part: ListPart | None = None) -> None:
     """Store the rows of ``batch`` that no other run of the import stored meanwhile."""
     with transaction.atomic():
         if part is None:
@@ -496,13 +513,13 @@ def _store_rows(
                     raise _NotParsing
             ListPart.objects.select_for_update().filter(pk=part.pk).first()
             stored_up_to = _part_last_stored_row(part)
-        batch = [values for values in batch if values["row_number"] > stored_up_to]
+        batch = [values for values in batch if values[1] > stored_up_to]  # 1: the row number
         if not batch:
             return
         if connection.vendor == "postgresql":
             _copy_rows(batch)
         else:
-            Conviction.objects.bulk_create([Conviction(**values) for values in batch])
+            Conviction.objects.bulk_create([_conviction_of(values) for values in batch])
         IspList.objects.filter(pk=isp_list.pk).update(
             rows_parsed=F("rows_parsed") + len(batch), progress_at=timezone.now()
         )
@@ -530,35 +547,13 @@ _COPY_COLUMNS = (
 )
 
 
-def _copy_rows(batch: list[dict[str, Any]]) -> None:
-    """COPY a batch of rows into PostgreSQL (several times faster than INSERT)."""
-    import json
+_JSON_COLUMNS = ("raw", "other", "unreadable", "changes", "reasons", "details")
 
+
+def _copy_rows(batch: list[StoredRow]) -> None:
+    """COPY a batch of rows into PostgreSQL (several times faster than INSERT)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
-    for values in batch:
-        writer.writerow(
-            (
-                values["isp_list_id"],
-                values["row_number"],
-                json.dumps(values["raw"], ensure_ascii=False),
-                json.dumps(values["other"], ensure_ascii=False),
-                *(values[name] for name in TEXT_FIELDS),
-                values["disposition_on"].isoformat() if values["disposition_on"] else "",
-                json.dumps(values["unreadable"]),
-                values["person_key"],
-                values["case_key"],
-                values["bucket"],
-                values["identity"],
-                values["born_on"].isoformat() if values["born_on"] else "",
-                "{}",
-                "",
-                "[]",
-                "{}",
-                0,
-                "",
-            )
-        )
+    csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(batch)
     text = buffer.getvalue()
     if "\x00" in text or "\\u0000" in text:
         # PostgreSQL text and jsonb cannot hold NUL: it becomes U+FFFD (shown, never lost).
@@ -572,6 +567,14 @@ def _copy_rows(batch: list[dict[str, Any]]) -> None:
             "WITH (FORMAT csv, FORCE_NULL (disposition_on, born_on))",
             buffer,
         )
+
+
+def _conviction_of(values: StoredRow) -> Conviction:
+    """A stored row as a model (SQLite: ``bulk_create``)."""
+    fields = dict(zip(_COPY_COLUMNS, values, strict=True))
+    for name in _JSON_COLUMNS:
+        fields[name] = json.loads(fields[name])
+    return Conviction(**fields)
 
 
 def list_fail(*, list_id: int, message: str) -> None:
