@@ -682,7 +682,7 @@ def list_evaluate_chunk(*, list_id: int, run: int, lo: int, hi: int) -> int:
     with transaction.atomic():
         # Rows this run already wrote are skipped (same run, same results), so ``fresh`` counts
         # each row once even when a chunk runs twice, or twice at the same time.
-        fresh = _write_results(ids, results, isp_list, run)
+        fresh = _write_results(ids, results, isp_list, run, buckets=(lo, hi))
         if fresh:
             IspList.objects.filter(pk=list_id).update(
                 rows_evaluated=F("rows_evaluated") + fresh, progress_at=timezone.now()
@@ -696,11 +696,17 @@ def _result_values(result: Result) -> tuple[str, list[str], dict[str, Any]]:
 
 
 def _write_results(
-    ids: Sequence[int], results: Sequence[Result], isp_list: IspList, run: int
+    ids: Sequence[int],
+    results: Sequence[Result],
+    isp_list: IspList,
+    run: int,
+    *,
+    buckets: tuple[int, int],
 ) -> int:
-    """Write the results of rows not yet in ``run``; return how many rows were written."""
+    """Write the results of rows not yet in ``run`` (of the buckets ``[lo, hi)``); return how
+    many rows were written."""
     if connection.vendor == "postgresql":
-        return _write_results_postgresql(ids, results, isp_list, run)
+        return _write_results_postgresql(ids, results, isp_list, run, buckets)
     # Django's bulk_update builds a CASE per row and is slow; one prepared UPDATE per row is
     # what SQLite does fastest.
     import json
@@ -733,9 +739,15 @@ def _write_results(
 
 
 def _write_results_postgresql(
-    ids: Sequence[int], results: Sequence[Result], isp_list: IspList, run: int
+    ids: Sequence[int],
+    results: Sequence[Result],
+    isp_list: IspList,
+    run: int,
+    buckets: tuple[int, int],
 ) -> int:
-    """COPY the results into a temporary table, then one UPDATE ... FROM it."""
+    """COPY the results into a temporary table, then one UPDATE ... FROM it. The UPDATE names
+    the chunk's list and buckets: joined on the id alone, the planner (which has no statistics
+    of the temporary table) hashes it against a scan of every row of every list."""
     import json
 
     buffer = io.StringIO()
@@ -760,8 +772,17 @@ def _write_results_postgresql(
             f"UPDATE {table} AS c SET determination = r.determination, reasons = r.reasons, "
             "details = r.details, evaluation_run = %s, ruleset_version = %s, "
             "policy_version = %s, as_of = %s FROM evaluation_results AS r "
-            "WHERE c.id = r.id AND c.evaluation_run <> %s",
-            [run, RULESET_VERSION, isp_list.policy.version, isp_list.as_of, run],
+            "WHERE c.id = r.id AND c.evaluation_run <> %s "
+            "AND c.isp_list_id = %s AND c.bucket >= %s AND c.bucket < %s",
+            [
+                run,
+                RULESET_VERSION,
+                isp_list.policy.version,
+                isp_list.as_of,
+                run,
+                isp_list.pk,
+                *buckets,
+            ],
         )
         written = int(cursor.rowcount)
         cursor.execute("DELETE FROM evaluation_results")
