@@ -177,7 +177,11 @@ class Conviction(models.Model):
     machine's determination. (Named for what the office treats it as; a row may turn out not
     to be a conviction, and the determination says so.)"""
 
-    isp_list = models.ForeignKey(IspList, on_delete=models.CASCADE, related_name="convictions")
+    # Not indexed alone: ``one_row_per_number`` and ``conviction_bucket`` begin with it, and every
+    # index costs each stored row (issue 19).
+    isp_list = models.ForeignKey(
+        IspList, on_delete=models.CASCADE, related_name="convictions", db_index=False
+    )
     row_number = models.PositiveIntegerField()
     raw = models.JSONField(default=dict)
     other = models.JSONField(default=dict, blank=True)
