@@ -5,7 +5,9 @@ For each size (default 100,000 and 1,000,000 rows) and each format (CSV, .xlsx):
 list, COPY the CSV into a bare table of text columns (the floor: what the database alone
 costs), then run ``import_list --wait`` through two worker processes (``--pool solo``, one per
 core) and read the phases' times from the list (step 1 reads and stores, step 2 evaluates), and
-each worker's peak resident memory (VmHWM). Nothing is asserted: the numbers are for people.
+each worker's peak resident memory (VmHWM); then evaluate the list again under a new as-of date
+(``list_reevaluate``, what a policy change does) through the same workers. Nothing is asserted:
+the numbers are for people.
 
 Needs DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis). Uses a scratch database
 ``<name>_bench`` that it creates and drops.
@@ -73,6 +75,21 @@ def bare_copy_seconds(url: str, csv_path: Path) -> float:
     return seconds
 
 
+# Evaluate the newest list again under a later as-of date, and wait until it is ready.
+_REEVALUATE = """
+import time
+from datetime import date
+from eligibility import selectors, services
+from eligibility.models import IspList
+isp_list = IspList.objects.order_by("-id").first()
+services.list_reevaluate(
+    isp_list=isp_list, as_of=date(2026, 12, 31), policy=selectors.policy_current(), user=None
+)
+while IspList.objects.get(pk=isp_list.pk).is_working:
+    time.sleep(0.2)
+"""
+
+
 def run_import(url: str, path: Path, workers: int) -> dict[str, float]:
     queue = f"bench-{uuid.uuid4().hex[:8]}"
     env = _env(url, queue)
@@ -109,6 +126,15 @@ def run_import(url: str, path: Path, workers: int) -> dict[str, float]:
         if command.returncode != 0:
             raise RuntimeError(f"import_list failed: {output}")
         peaks = [max(p, _peak_kb(proc.pid)) for p, proc in zip(peaks, procs, strict=True)]
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", _REEVALUATE],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        reevaluate = time.perf_counter() - started
     finally:
         for proc in procs:
             worker_stop(proc, timeout=30)
@@ -121,7 +147,8 @@ def run_import(url: str, path: Path, workers: int) -> dict[str, float]:
         "store": imported.seconds("parse_started_at", "parse_finished_at") or 0.0,
         "evaluate": imported.seconds("evaluate_started_at", "evaluate_finished_at") or 0.0,
         "rows": float(imported.rows_total),
-        "peak_mb": max(peaks) / 1024,
+        "peaks_mb": [peak / 1024 for peak in peaks],  # type: ignore[dict-item]
+        "reevaluate": reevaluate,
         "summary": output,  # type: ignore[dict-item]
     }
 
@@ -154,7 +181,7 @@ def main() -> None:
 
     print(
         f"{'rows':>9} {'fmt':>4} {'COPY s':>7} {'store s':>8} {'eval s':>7} {'total s':>8} "
-        f"{'rows/s':>8} {'xCOPY':>6} {'peak MB':>8}"
+        f"{'rows/s':>8} {'xCOPY':>6} {'reeval s':>8} {'peak MB per worker':>18}"
     )
     try:
         with tempfile.TemporaryDirectory() as tmp:
@@ -172,7 +199,8 @@ def main() -> None:
                         f"{n:>9,} {fmt:>4} {copy:>7.1f} {result['store']:>8.1f} "
                         f"{result['evaluate']:>7.1f} {result['total']:>8.1f} "
                         f"{n / result['total']:>8,.0f} {result['total'] / copy:>6.1f} "
-                        f"{result['peak_mb']:>8.0f}",
+                        f"{result['reevaluate']:>8.1f} "
+                        f"{' / '.join(f'{peak:.0f}' for peak in result['peaks_mb']):>18}",
                         flush=True,
                     )
     finally:

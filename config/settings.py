@@ -220,10 +220,12 @@ MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", str(BASE_DIR / "media")))
 
 # ISP lists: the upload limit, the zip-bomb limit for .xlsx, the most cells a worksheet may span
 # (a spreadsheet library holds that whole rectangle in memory), and how the pipeline batches work.
-LIST_UPLOAD_MAX_BYTES = envint("LIST_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
+LIST_UPLOAD_MAX_BYTES = envint("LIST_UPLOAD_MAX_BYTES", 512 * 1024 * 1024)
 LIST_MAX_EXPANDED_BYTES = envint("LIST_MAX_EXPANDED_BYTES", 2 * 1024 * 1024 * 1024)
 LIST_MAX_CELLS = envint("LIST_MAX_CELLS", 50_000_000)
 LIST_STORE_BATCH_ROWS = envint("LIST_STORE_BATCH_ROWS", 5000)
+# A CSV list larger than this is read in parts of about this size, by the workers side by side.
+LIST_PART_BYTES = envint("LIST_PART_BYTES", 16 * 1024 * 1024)
 EVALUATION_CHUNK_ROWS = envint("EVALUATION_CHUNK_ROWS", 20000)
 # A list still being imported whose counters have not moved for this long is said to have
 # stalled (its page offers a restart), and the periodic check restarts it. Reading or evaluating
@@ -248,9 +250,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # Work is acknowledged when done, not when taken: a task whose pool process dies (killed, out of
 # memory) goes back on the queue instead of being dropped as failed, and a message taken by a
 # worker that died comes back after the visibility timeout. Every task is idempotent, and an
-# import resumes where it stopped. The timeout must exceed the longest task, reading the largest
-# list allowed (200 MB: about 10 minutes; docs/benchmarks.md), or a task still running is sent
-# to a second worker too; the periodic check restarts a stalled list sooner.
+# import resumes where it stopped. The timeout must exceed the longest task (a CSV list is read in
+# parts of LIST_PART_BYTES, seconds each; an .xlsx list in one task, minutes for a statewide list:
+# docs/benchmarks.md), or a task still running is sent to a second worker too; the periodic check
+# restarts a stalled list sooner.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {

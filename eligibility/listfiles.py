@@ -25,9 +25,11 @@ time. Dates are not read here beyond real Excel date cells: the engine reads dat
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import hashlib
+import io
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields
@@ -35,7 +37,7 @@ from datetime import date, datetime, time, timedelta
 from operator import itemgetter
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from python_calamine import CalamineWorkbook
 
@@ -184,10 +186,13 @@ def _getter(positions: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
     return itemgetter(*positions)
 
 
-def unreadable_fields(record: Record) -> tuple[str, ...]:
-    """The date fields of ``record`` that hold text ``read_date`` cannot read (for the report)."""
+def unreadable_fields(
+    record: Record, *, read: Callable[[str], date | None] = read_date
+) -> tuple[str, ...]:
+    """The date fields of ``record`` that hold text ``read_date`` cannot read (for the report);
+    ``read`` is ``read_date`` or a cache of it."""
     return tuple(
-        name for name in DATE_FIELDS if (text := getattr(record, name)) and read_date(text) is None
+        name for name in DATE_FIELDS if (text := getattr(record, name)) and read(text) is None
     )
 
 
@@ -208,10 +213,16 @@ class ListFile:
         kind: uploads.Kind,
         rows: Iterator[list[str]],
         closers: Iterable[Any],
+        *,
+        rows_before: int = 0,
     ) -> None:
         self.kind: uploads.Kind = kind
         self.blank_rows = 0
         self.rows_read = 0
+        #: the number of the row before the first one iterated (a part of a file starts later)
+        self.rows_before = rows_before
+        #: the number of the last row iterated, blank or not
+        self.last_number = rows_before
         self._rows = rows
         self._closers = list(closers)
         self._started = False
@@ -338,9 +349,10 @@ class ListFile:
         other_index = self._other_index
         integer_positions = self._integer_positions
         strip = str.strip
-        number = 0
+        number = self.rows_before
         for cells in self._rows:
             number += 1
+            self.last_number = number
             count = len(cells)
             if count < width:
                 cells = cells + padding[count:]
@@ -493,7 +505,7 @@ def _check_text(path: Path, head: bytes) -> bool:
         return uploads.text_check(handle, head, _LIST)
 
 
-def _csv_rows(handle: IO[str], has_nul: bool) -> Iterator[list[str]]:
+def _csv_rows(handle: Iterable[str], has_nul: bool) -> Iterator[list[str]]:
     # NUL is legal in a CSV cell for Python but not in PostgreSQL text, and never meant anything.
     lines: Iterable[str] = (line.replace("\x00", "") for line in handle) if has_nul else handle
     reader = csv.reader(lines, strict=False)
@@ -506,6 +518,92 @@ def _csv_rows(handle: IO[str], has_nul: bool) -> Iterator[list[str]]:
         ) from None
     except UnicodeDecodeError:
         raise ListRefused(f"The file is not a CSV file in UTF-8. {_SAVE_AS}.") from None
+
+
+class CsvPart(NamedTuple):
+    """A run of whole records of a CSV list that one worker reads: bytes ``[start, end)`` of the
+    file, holding the rows numbered ``rows_before + 1`` to ``rows_before + rows`` (blank rows
+    are numbered too, as ``ListFile`` numbers them)."""
+
+    start: int
+    end: int
+    rows_before: int
+    rows: int
+
+
+def csv_parts(path: Path | str, *, part_bytes: int) -> tuple[int, list[CsvPart]]:
+    """Split a CSV list into parts of about ``part_bytes`` that workers read side by side.
+
+    Returns the byte offset where the header record ends and the parts (one part when the file
+    is not larger than ``part_bytes``). The file is read once by the CSV reader itself, so a
+    part ends where the reader ends a record (never at a newline inside quotes), and the rows
+    of each part are counted, which numbers them. A file with a NUL character or lone carriage
+    returns (line ends the byte offsets are not counted by) is one part. Refuses with
+    ``ListRefused`` what ``open_list`` refuses.
+    """
+    path = Path(path)
+    with open_list(path) as listfile:
+        whole = listfile.kind != "csv"
+    size = path.stat().st_size
+    if whole or size <= part_bytes or not _countable_lines(path):
+        return 0, [CsvPart(0, size, 0, 0)]
+    count = -(-size // part_bytes)
+    target = size // count
+    with open(path, "rb") as handle:
+        position = len(codecs.BOM_UTF8) if handle.read(3) == codecs.BOM_UTF8 else 0
+        handle.seek(position)
+
+        def lines() -> Iterator[str]:
+            nonlocal position
+            for line in handle:
+                position += len(line)
+                yield line.decode("utf-8")
+
+        reader = _csv_rows(lines(), has_nul=False)
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                break
+        header_end = start = position
+        parts: list[CsvPart] = []
+        rows_before = rows = 0
+        for _cells in reader:
+            rows += 1
+            if position - start >= target:
+                parts.append(CsvPart(start, position, rows_before, rows))
+                start, rows_before, rows = position, rows_before + rows, 0
+        if rows or not parts:
+            parts.append(CsvPart(start, position, rows_before, rows))
+    return header_end, parts
+
+
+def _countable_lines(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            if chunk.endswith(b"\r"):
+                chunk += handle.read(1)
+            if b"\x00" in chunk or chunk.count(b"\r") != chunk.count(b"\r\n"):
+                return False
+    return True
+
+
+def open_csv_part(path: Path | str, *, header_end: int, part: CsvPart) -> ListFile:
+    """Open one part of a CSV list that ``csv_parts`` split (and so checked): its header is read
+    from the start of the file, its rows from the part alone, numbered as in the whole file."""
+    if csv.field_size_limit() < MAX_CELL_CHARS:
+        csv.field_size_limit(MAX_CELL_CHARS)
+    handle = open(path, "rb")  # noqa: SIM115 - closed by ListFile
+    header = handle.read(header_end).decode("utf-8-sig")
+
+    def lines() -> Iterator[str]:
+        yield from io.StringIO(header, newline="")
+        handle.seek(part.start)
+        position = part.start
+        while position < part.end and (line := handle.readline()):
+            position += len(line)
+            yield line.decode("utf-8")
+
+    rows = _csv_rows(lines(), has_nul=False)
+    return ListFile("csv", rows, [handle], rows_before=part.rows_before)
 
 
 # xlsx -------------------------------------------------------------------------------------------

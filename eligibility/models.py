@@ -177,7 +177,11 @@ class Conviction(models.Model):
     machine's determination. (Named for what the office treats it as; a row may turn out not
     to be a conviction, and the determination says so.)"""
 
-    isp_list = models.ForeignKey(IspList, on_delete=models.CASCADE, related_name="convictions")
+    # Not indexed alone: ``one_row_per_number`` and ``conviction_bucket`` begin with it, and every
+    # index costs each stored row (issue 19).
+    isp_list = models.ForeignKey(
+        IspList, on_delete=models.CASCADE, related_name="convictions", db_index=False
+    )
     row_number = models.PositiveIntegerField()
     raw = models.JSONField(default=dict)
     other = models.JSONField(default=dict, blank=True)
@@ -275,3 +279,27 @@ class Conviction(models.Model):
     @property
     def is_correction(self) -> bool:
         return bool(self.changes)
+
+
+class ListPart(models.Model):
+    """A part of a large CSV list that one worker reads and stores while others read the rest
+    (``services.list_parse``): bytes ``[start, end)`` of the file, rows ``rows_before + 1`` to
+    ``rows_before + rows``. Done once every row of it is stored."""
+
+    isp_list = models.ForeignKey(IspList, on_delete=models.CASCADE, related_name="parts")
+    number = models.PositiveIntegerField()
+    start = models.BigIntegerField()
+    end = models.BigIntegerField()
+    rows_before = models.PositiveIntegerField()
+    rows = models.PositiveIntegerField()
+    header_end = models.BigIntegerField()
+    done = models.BooleanField(default=False)
+    blank_rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["isp_list", "number"], name="one_part_per_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"part {self.number} of list {self.isp_list_id}"

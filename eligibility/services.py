@@ -8,8 +8,12 @@ The pipeline of one list (design.md "The path of one list"):
    broker cannot be reached the list waits, and ``lists_restart_stalled`` (every minute from
    celery beat) sends it later, as it restarts an import that stalled.
 2. ``list_parse`` streams the file and stores every non-blank row in large batches (COPY on
-   PostgreSQL). It resumes after the last stored row when run again, and two runs at once (a
-   restart while the first still reads, a task delivered again) store each row once. A file
+   PostgreSQL, of rows prepared as tuples: no dict or model per row). A CSV list larger than
+   ``LIST_PART_BYTES`` is split at record boundaries into parts (``listfiles.csv_parts``, one
+   pass that also numbers the rows) that ``tasks.parse_part`` reads side by side, one worker
+   each; the part that completes the list starts its evaluation. It resumes after the last
+   stored row (of each part) when run again, and two runs at once (a restart while the first
+   still reads, a task delivered again) store each row once. A file
    refused only here (an oversize cell, a workbook cell far beyond the rest, no row at all) keeps
    its list, marked failed with the reason, but neither its rows nor the file.
 3. ``list_evaluate_start`` splits the rows into chunks of people (each person in one bucket,
@@ -21,8 +25,11 @@ The pipeline of one list (design.md "The path of one list"):
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import json
 import logging
+import operator
 import secrets
 import tempfile
 import zlib
@@ -35,7 +42,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, TextField, Value
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import MD5, Cast, Concat
 from django.utils import timezone
 
@@ -45,15 +52,18 @@ from eligibility import selectors
 from eligibility.identity import FACTS, conviction_identity, fact_changes
 from eligibility.listfiles import (
     EXTRA_FIELDS,
+    CsvPart,
     ListRefused,
     ListRow,
     check_list,
+    csv_parts,
     file_sha256,
     no_rows_message,
+    open_csv_part,
     open_list,
     unreadable_fields,
 )
-from eligibility.models import Conviction, IspList, OfficePolicy
+from eligibility.models import Conviction, IspList, ListPart, OfficePolicy
 from eligibility.rules import RULESET_VERSION, evaluate
 from eligibility.rules.dates import read_date
 from eligibility.rules.engine import person_key
@@ -263,27 +273,39 @@ def lists_restart_stalled() -> list[int]:
 # 2. Reading the file into rows -------------------------------------------------------------------
 
 
-def _conviction_values(isp_list: IspList, row: ListRow) -> dict[str, Any]:
+# A row as it is stored before it is evaluated: the columns of ``_COPY_COLUMNS``, in order, as
+# the text COPY reads (JSON as text, a missing date as None).
+StoredRow = tuple[Any, ...]
+# Not evaluated yet: changes, determination, reasons, details, evaluation run, rule set.
+_UNEVALUATED = ("{}", "", "[]", "{}", 0, "")
+_record_texts = operator.attrgetter(*RECORD_FIELDS)
+_extra_texts = operator.itemgetter(*EXTRA_FIELDS)
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
+# The dates of a list repeat (the people's dates of birth, a court's disposition days): each text
+# is read once per worker.
+_read_date = functools.lru_cache(maxsize=1 << 16)(read_date)
+
+
+def _stored_row(list_id: int, row: ListRow) -> StoredRow:
+    """One row of the list as stored (the hot loop of an import: a tuple, no dict, no model)."""
     record = row.record
     person = person_key_text(record)
-    values: dict[str, Any] = {
-        "isp_list_id": isp_list.pk,
-        "row_number": row.number,
-        "raw": row.raw,
-        "other": row.other,
-        "disposition_on": read_date(record.disposition_date),
-        "unreadable": list(unreadable_fields(record)),
-        "person_key": person,
-        "case_key": case_key(record.court_case_number),
-        "bucket": bucket_of(person),
-        "identity": conviction_identity(record, person),
-        "born_on": read_date(record.date_of_birth),
-    }
-    for name in RECORD_FIELDS:
-        values[name] = getattr(record, name)
-    for name in EXTRA_FIELDS:
-        values[name] = row.extra.get(name, "")
-    return values
+    return (
+        list_id,
+        row.number,
+        _to_json(row.raw),
+        _to_json(row.other),
+        *_record_texts(record),
+        *_extra_texts(row.extra),
+        _read_date(record.disposition_date),
+        _to_json(unreadable_fields(record, read=_read_date)),
+        person,
+        case_key(record.court_case_number),
+        bucket_of(person),
+        conviction_identity(record, person),
+        _read_date(record.date_of_birth),
+        *_UNEVALUATED,
+    )
 
 
 class _NotParsing(Exception):
@@ -305,8 +327,21 @@ def list_parse(*, list_id: int) -> bool:
     if not claimed:
         return False  # read already (or failed): nothing to do
     isp_list = IspList.objects.get(pk=list_id)
+    if (
+        isp_list.kind == "csv"
+        and isp_list.size_bytes > settings.LIST_PART_BYTES
+        and connection.vendor == "postgresql"
+    ):
+        try:
+            parts = _list_parts(isp_list)
+        except ListRefused as refused:
+            list_fail(list_id=list_id, message=refused.message)
+            return False
+        if parts:
+            _parts_send(list_id, parts)
+            return False
     done_up_to = selectors.list_last_stored_row(isp_list=isp_list)
-    batch: list[dict[str, Any]] = []
+    batch: list[StoredRow] = []
     batch_size = settings.LIST_STORE_BATCH_ROWS
     try:
         with open_list(
@@ -317,7 +352,7 @@ def list_parse(*, list_id: int) -> bool:
             for row in listfile:
                 if row.number <= done_up_to:
                     continue
-                batch.append(_conviction_values(isp_list, row))
+                batch.append(_stored_row(isp_list.pk, row))
                 if len(batch) >= batch_size:
                     _store_rows(isp_list, batch)
                     batch = []
@@ -333,6 +368,10 @@ def list_parse(*, list_id: int) -> bool:
         return False
     except _NotParsing:
         return False
+    return _parse_finished(list_id, blank_rows)
+
+
+def _parse_finished(list_id: int, blank_rows: int) -> bool:
     total = Conviction.objects.filter(isp_list_id=list_id).count()
     # Compare-and-set: of two runs that read to the end, one marks the list for evaluation.
     finished = IspList.objects.filter(pk=list_id, status=IspList.Status.PARSING).update(
@@ -346,24 +385,144 @@ def list_parse(*, list_id: int) -> bool:
     return bool(finished)
 
 
-def _store_rows(isp_list: IspList, batch: list[dict[str, Any]]) -> None:
+def _list_parts(isp_list: IspList) -> list[ListPart]:
+    """The parts a large CSV list is read in, split once (``listfiles.csv_parts``); none when
+    it is read whole."""
+    parts = list(ListPart.objects.filter(isp_list=isp_list).order_by("number"))
+    if parts:
+        return parts
+    header_end, found = csv_parts(isp_list.file.path, part_bytes=settings.LIST_PART_BYTES)
+    if len(found) < 2:
+        return []
+    with transaction.atomic():
+        # Two runs of the import may split the list at once: the list's row lets one store them.
+        IspList.objects.select_for_update().filter(pk=isp_list.pk).first()
+        if not ListPart.objects.filter(isp_list=isp_list).exists():
+            ListPart.objects.bulk_create(
+                ListPart(isp_list=isp_list, number=number, header_end=header_end, **part._asdict())
+                for number, part in enumerate(found)
+            )
+    return list(ListPart.objects.filter(isp_list=isp_list).order_by("number"))
+
+
+def _parts_send(list_id: int, parts: list[ListPart]) -> None:
+    """Send the parts not yet stored to the workers, as a Celery group (they are read side by
+    side); with every part stored, finish reading the list."""
+    from celery import group
+
+    from eligibility import tasks
+
+    pending = [part.number for part in parts if not part.done]
+    if not pending:
+        _parts_finish(list_id)
+        return
+    signatures = [tasks.parse_part.si(list_id, number) for number in pending]
+    transaction.on_commit(lambda: group(signatures).apply_async())
+
+
+def list_parse_part(*, list_id: int, number: int) -> bool:
+    """Store every non-blank row of one part of a list (``_list_parts``); the part that
+    completes the list starts its evaluation. Idempotent like ``list_parse``: rows of the part
+    already stored are skipped by row number, also when two runs read the part at once.
+    Returns whether this call finished reading the list."""
+    isp_list = IspList.objects.get(pk=list_id)
+    part = ListPart.objects.filter(isp_list_id=list_id, number=number).first()
+    if part is None or isp_list.status != IspList.Status.PARSING:
+        return False
+    if not part.done:
+        bounds = CsvPart(part.start, part.end, part.rows_before, part.rows)
+        done_up_to = _part_last_stored_row(part)
+        batch: list[StoredRow] = []
+        batch_size = settings.LIST_STORE_BATCH_ROWS
+        try:
+            with open_csv_part(
+                isp_list.file.path, header_end=part.header_end, part=bounds
+            ) as listfile:
+                for row in listfile:
+                    if row.number <= done_up_to:
+                        continue
+                    batch.append(_stored_row(isp_list.pk, row))
+                    if len(batch) >= batch_size:
+                        _store_rows(isp_list, batch, part)
+                        batch = []
+                if batch:
+                    _store_rows(isp_list, batch, part)
+                if listfile.last_number != part.rows_before + part.rows:
+                    raise ListRefused(
+                        "The file changed while it was read: upload it again."
+                    )  # never for a stored file; a guard on the numbering
+        except ListRefused as refused:
+            list_fail(list_id=list_id, message=refused.message)
+            return False
+        except _NotParsing:
+            return False
+        ListPart.objects.filter(pk=part.pk, done=False).update(
+            done=True, blank_rows=listfile.blank_rows
+        )
+    return _parts_finish(list_id)
+
+
+def _parts_finish(list_id: int) -> bool:
+    """Once every part is stored, mark the list for evaluation and start it (of two parts that
+    finish together, the compare-and-set of ``_parse_finished`` lets one do it)."""
+    parts = ListPart.objects.filter(isp_list_id=list_id)
+    if parts.filter(done=False).exists():
+        return False
+    blank_rows = sum(parts.values_list("blank_rows", flat=True))
+    if not Conviction.objects.filter(isp_list_id=list_id).exists():
+        list_fail(list_id=list_id, message=no_rows_message(blank_rows))
+        return False
+    if not _parse_finished(list_id, blank_rows):
+        return False
+    list_evaluate_start(list_id=list_id, new_run=False)
+    return True
+
+
+def _part_last_stored_row(part: ListPart) -> int:
+    last = Conviction.objects.filter(
+        isp_list_id=part.isp_list_id,
+        row_number__gt=part.rows_before,
+        row_number__lte=part.rows_before + part.rows,
+    ).aggregate(last=Max("row_number"))["last"]
+    return last or part.rows_before
+
+
+def _store_rows(isp_list: IspList, batch: list[StoredRow], part: ListPart | None = None) -> None:
     """Store the rows of ``batch`` that no other run of the import stored meanwhile."""
     with transaction.atomic():
-        # First write the list's row: it stays locked until this batch commits, so two runs of
-        # one import store one after the other, each seeing what the other stored.
-        if not IspList.objects.filter(pk=isp_list.pk, status=IspList.Status.PARSING).update(
-            progress_at=timezone.now()
-        ):
-            raise _NotParsing
-        stored_up_to = selectors.list_last_stored_row(isp_list=isp_list)
-        batch = [values for values in batch if values["row_number"] > stored_up_to]
+        if part is None:
+            # First write the list's row: it stays locked until this batch commits, so two runs
+            # of one import store one after the other, each seeing what the other stored.
+            if not IspList.objects.filter(pk=isp_list.pk, status=IspList.Status.PARSING).update(
+                progress_at=timezone.now()
+            ):
+                raise _NotParsing
+            stored_up_to = selectors.list_last_stored_row(isp_list=isp_list)
+        else:
+            # Parts of one list store side by side: the list's row is only key-share locked
+            # (a refusal, ``list_fail``, waits for the batches under way and stops the later
+            # ones), and the part's row is locked (two runs of one part store one after the
+            # other, each seeing what the other stored).
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT 1 FROM {IspList._meta.db_table} WHERE id = %s AND status = %s "
+                    "FOR KEY SHARE",
+                    [isp_list.pk, IspList.Status.PARSING],
+                )
+                if cursor.fetchone() is None:
+                    raise _NotParsing
+            ListPart.objects.select_for_update().filter(pk=part.pk).first()
+            stored_up_to = _part_last_stored_row(part)
+        batch = [values for values in batch if values[1] > stored_up_to]  # 1: the row number
         if not batch:
             return
         if connection.vendor == "postgresql":
             _copy_rows(batch)
         else:
-            Conviction.objects.bulk_create([Conviction(**values) for values in batch])
-        IspList.objects.filter(pk=isp_list.pk).update(rows_parsed=F("rows_parsed") + len(batch))
+            Conviction.objects.bulk_create([_conviction_of(values) for values in batch])
+        IspList.objects.filter(pk=isp_list.pk).update(
+            rows_parsed=F("rows_parsed") + len(batch), progress_at=timezone.now()
+        )
 
 
 _COPY_COLUMNS = (
@@ -388,35 +547,13 @@ _COPY_COLUMNS = (
 )
 
 
-def _copy_rows(batch: list[dict[str, Any]]) -> None:
-    """COPY a batch of rows into PostgreSQL (several times faster than INSERT)."""
-    import json
+_JSON_COLUMNS = ("raw", "other", "unreadable", "changes", "reasons", "details")
 
+
+def _copy_rows(batch: list[StoredRow]) -> None:
+    """COPY a batch of rows into PostgreSQL (several times faster than INSERT)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
-    for values in batch:
-        writer.writerow(
-            (
-                values["isp_list_id"],
-                values["row_number"],
-                json.dumps(values["raw"], ensure_ascii=False),
-                json.dumps(values["other"], ensure_ascii=False),
-                *(values[name] for name in TEXT_FIELDS),
-                values["disposition_on"].isoformat() if values["disposition_on"] else "",
-                json.dumps(values["unreadable"]),
-                values["person_key"],
-                values["case_key"],
-                values["bucket"],
-                values["identity"],
-                values["born_on"].isoformat() if values["born_on"] else "",
-                "{}",
-                "",
-                "[]",
-                "{}",
-                0,
-                "",
-            )
-        )
+    csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(batch)
     text = buffer.getvalue()
     if "\x00" in text or "\\u0000" in text:
         # PostgreSQL text and jsonb cannot hold NUL: it becomes U+FFFD (shown, never lost).
@@ -430,6 +567,14 @@ def _copy_rows(batch: list[dict[str, Any]]) -> None:
             "WITH (FORMAT csv, FORCE_NULL (disposition_on, born_on))",
             buffer,
         )
+
+
+def _conviction_of(values: StoredRow) -> Conviction:
+    """A stored row as a model (SQLite: ``bulk_create``)."""
+    fields = dict(zip(_COPY_COLUMNS, values, strict=True))
+    for name in _JSON_COLUMNS:
+        fields[name] = json.loads(fields[name])
+    return Conviction(**fields)
 
 
 def list_fail(*, list_id: int, message: str) -> None:
@@ -537,7 +682,7 @@ def list_evaluate_chunk(*, list_id: int, run: int, lo: int, hi: int) -> int:
     with transaction.atomic():
         # Rows this run already wrote are skipped (same run, same results), so ``fresh`` counts
         # each row once even when a chunk runs twice, or twice at the same time.
-        fresh = _write_results(ids, results, isp_list, run)
+        fresh = _write_results(ids, results, isp_list, run, buckets=(lo, hi))
         if fresh:
             IspList.objects.filter(pk=list_id).update(
                 rows_evaluated=F("rows_evaluated") + fresh, progress_at=timezone.now()
@@ -551,11 +696,17 @@ def _result_values(result: Result) -> tuple[str, list[str], dict[str, Any]]:
 
 
 def _write_results(
-    ids: Sequence[int], results: Sequence[Result], isp_list: IspList, run: int
+    ids: Sequence[int],
+    results: Sequence[Result],
+    isp_list: IspList,
+    run: int,
+    *,
+    buckets: tuple[int, int],
 ) -> int:
-    """Write the results of rows not yet in ``run``; return how many rows were written."""
+    """Write the results of rows not yet in ``run`` (of the buckets ``[lo, hi)``); return how
+    many rows were written."""
     if connection.vendor == "postgresql":
-        return _write_results_postgresql(ids, results, isp_list, run)
+        return _write_results_postgresql(ids, results, isp_list, run, buckets)
     # Django's bulk_update builds a CASE per row and is slow; one prepared UPDATE per row is
     # what SQLite does fastest.
     import json
@@ -588,9 +739,15 @@ def _write_results(
 
 
 def _write_results_postgresql(
-    ids: Sequence[int], results: Sequence[Result], isp_list: IspList, run: int
+    ids: Sequence[int],
+    results: Sequence[Result],
+    isp_list: IspList,
+    run: int,
+    buckets: tuple[int, int],
 ) -> int:
-    """COPY the results into a temporary table, then one UPDATE ... FROM it."""
+    """COPY the results into a temporary table, then one UPDATE ... FROM it. The UPDATE names
+    the chunk's list and buckets: joined on the id alone, the planner (which has no statistics
+    of the temporary table) hashes it against a scan of every row of every list."""
     import json
 
     buffer = io.StringIO()
@@ -615,8 +772,17 @@ def _write_results_postgresql(
             f"UPDATE {table} AS c SET determination = r.determination, reasons = r.reasons, "
             "details = r.details, evaluation_run = %s, ruleset_version = %s, "
             "policy_version = %s, as_of = %s FROM evaluation_results AS r "
-            "WHERE c.id = r.id AND c.evaluation_run <> %s",
-            [run, RULESET_VERSION, isp_list.policy.version, isp_list.as_of, run],
+            "WHERE c.id = r.id AND c.evaluation_run <> %s "
+            "AND c.isp_list_id = %s AND c.bucket >= %s AND c.bucket < %s",
+            [
+                run,
+                RULESET_VERSION,
+                isp_list.policy.version,
+                isp_list.as_of,
+                run,
+                isp_list.pk,
+                *buckets,
+            ],
         )
         written = int(cursor.rowcount)
         cursor.execute("DELETE FROM evaluation_results")

@@ -344,3 +344,30 @@ def test_a_list_the_worker_finds_without_rows_is_refused_and_not_kept(
     assert isp_list.status == IspList.Status.FAILED
     assert "no rows of data under it (5 blank rows)" in isp_list.message
     assert not isp_list.file and isp_list.rows_total == 0
+
+
+def test_a_large_list_is_streamed_to_disk_on_upload_never_held_in_memory(
+    client, supervisor, media, settings, monkeypatch, tmp_path
+):
+    from django.core.files.uploadedfile import TemporaryUploadedFile
+
+    from demo.synthetic import write_csv
+    from eligibility import services, tasks
+
+    path = write_csv(tmp_path / "large.csv", 25_000, seed=5)
+    assert path.stat().st_size > settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+    received = []
+    real_receive = services.list_receive
+
+    def spy(*, upload, **kwargs):
+        received.append(type(upload))
+        return real_receive(upload=upload, **kwargs)
+
+    monkeypatch.setattr(services, "list_receive", spy)
+    monkeypatch.setattr(tasks.import_list, "delay", lambda list_id: None)  # not read here
+    client.force_login(supervisor)
+    with open(path, "rb") as handle:
+        client.post("/lists/upload/", {"file": handle, "as_of": "2026-11-25"})
+    assert received == [TemporaryUploadedFile]
+    isp_list = IspList.objects.get()
+    assert isp_list.size_bytes == path.stat().st_size
