@@ -771,7 +771,13 @@ def _write_results_postgresql(
         cursor.execute(
             f"UPDATE {table} AS c SET determination = r.determination, reasons = r.reasons, "
             "details = r.details, evaluation_run = %s, ruleset_version = %s, "
-            "policy_version = %s, as_of = %s FROM evaluation_results AS r "
+            "policy_version = %s, as_of = %s, "
+            # The same conviction on the newest earlier list (issue 18), in this same write:
+            # one probe of the (identity, list) index, and no second version of the row.
+            f"copy_of_id = (SELECT e.id FROM {table} e WHERE e.identity = c.identity "
+            "AND c.identity <> '' AND e.isp_list_id < c.isp_list_id "
+            "ORDER BY e.isp_list_id DESC, e.id DESC LIMIT 1) "
+            "FROM evaluation_results AS r "
             "WHERE c.id = r.id AND c.evaluation_run <> %s "
             "AND c.isp_list_id = %s AND c.bucket >= %s AND c.bucket < %s",
             [
@@ -843,21 +849,9 @@ def list_match(*, isp_list: IspList) -> dict[str, int]:
     re-evaluation, gives the same answer."""
     rows = Conviction.objects.filter(isp_list_id=isp_list.pk)
     earlier = Conviction.objects.filter(isp_list_id__lt=isp_list.pk).exclude(identity="")
-    rows.exclude(copy_of=None, changes={}).update(copy_of=None, changes={})  # matched before
-    if connection.vendor == "postgresql":
-        # Only the rows that match are written (one index lookup each for the others).
-        table = Conviction._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} AS c SET copy_of_id = m.earlier FROM ("
-                f"  SELECT DISTINCT ON (n.id) n.id AS row, o.id AS earlier FROM {table} n"
-                f"  JOIN {table} o ON o.identity = n.identity AND o.isp_list_id < n.isp_list_id"
-                "   WHERE n.isp_list_id = %s AND n.identity <> ''"
-                "   ORDER BY n.id, o.isp_list_id DESC, o.id DESC"
-                ") AS m WHERE c.id = m.row",
-                [isp_list.pk],
-            )
-    else:
+    rows.exclude(changes={}).update(changes={})  # corrections as matched before
+    if connection.vendor != "postgresql":
+        # (PostgreSQL sets ``copy_of`` in the evaluation's own write: _write_results_postgresql)
         newest = earlier.filter(identity=OuterRef("identity")).order_by("-isp_list_id", "-pk")
         rows.update(copy_of=Subquery(newest.values("pk")[:1]))
     matched = rows.filter(copy_of__isnull=False).values_list(

@@ -120,7 +120,7 @@ def queue_count(request: HttpRequest) -> HttpResponse:
     filterset = QueueFilter(
         request.GET or None, queryset=queue_selectors.queue_convictions(), request=request
     )
-    matched = filterset.qs.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+    matched = queue_selectors.count_up_to(filterset.qs, COUNT_LIMIT + 1)
     text = f"more than {COUNT_LIMIT:,}" if matched > COUNT_LIMIT else f"{matched:,}"
     return HttpResponse(text, content_type="text/plain; charset=utf-8")
 
