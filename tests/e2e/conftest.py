@@ -55,17 +55,22 @@ def page(browser, live_server) -> Iterator[object]:
 
 
 def log_in(page, username: str) -> None:
+    """Log in from the login page, and land on the dashboard (both checked by axe-core)."""
     page.goto("/accounts/login/")
+    assert_accessible(page)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/")
+    assert_accessible(page)
 
 
 def screenshot(page, name: str) -> None:
-    """Keep a screenshot for the README (docs/screenshots/), taken by the tests of this commit."""
+    """Keep a screenshot for the README (docs/screenshots/), taken by the tests of this commit,
+    of a page axe-core finds nothing on."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    assert_accessible(page)
 
 
 def log_out(page) -> None:
@@ -79,8 +84,12 @@ def menu_labels(page) -> list[str]:
 
 
 def go(page, label: str) -> None:
-    """Follow an entry of the main menu."""
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=label).click()
+    """Follow an entry of the main menu, to a page axe-core finds nothing on."""
+    link = page.get_by_role("navigation", name="Main").get_by_role("link", name=label)
+    url = link.get_attribute("href")
+    link.click()
+    page.wait_for_url(f"**{url}")
+    assert_accessible(page)
 
 
 @pytest.fixture
@@ -121,3 +130,33 @@ def decide(conviction, reviewer, outcome: str = "ELIGIBLE"):
         outcome=outcome,
         reason="court_file" if kind == "override" else "",
     )
+
+
+# axe-core (bundled in axe-playwright-python: nothing is fetched at run time): the WCAG 2.1 A and
+# AA rules, and axe's best practices, among them "region" (all content inside a landmark) and
+# "empty-table-header" (issue 20).
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+    },
+    "resultTypes": ["violations"],
+}
+
+
+def axe_findings(page) -> list[str]:
+    """axe-core's findings on the page as it is now, one line each: rule, impact, elements."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options=AXE_OPTIONS)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']}: "
+        + "; ".join(", ".join(map(str, node["target"])) for node in v["nodes"])
+        for v in results.response["violations"]
+    ]
+
+
+def assert_accessible(page) -> None:
+    """Fail with every axe-core finding on the page, of any impact."""
+    findings = axe_findings(page)
+    assert not findings, f"{page.url}: axe-core findings:\n" + "\n".join(findings)

@@ -9,7 +9,7 @@ from accounts import roles
 from accounts.access import perm
 from accounts.menu import MENU
 
-from .conftest import log_in, menu_labels, screenshot
+from .conftest import assert_accessible, log_in, menu_labels, screenshot
 
 # The pages each role works on (a GET answers 200) and the other roles' pages (403, "Not allowed").
 ROLES = {
@@ -112,5 +112,6 @@ def test_each_role_is_refused_the_pages_of_the_others(page, request, role):
         assert response.status == 403, f"{role} {url}: {response.status}"
         expect(page.get_by_role("heading", name="Not allowed")).to_be_visible()
         assert menu_labels(page) == menu, "the 403 page keeps the role's own menu"
+    assert_accessible(page)  # the 403 page
     if role == "clerk":
         screenshot(page, "refused-clerk")

@@ -1,5 +1,6 @@
-"""Accessibility basics: every form control of the main pages has a label, the queue is worked
-with the keyboard alone (static/js/review.js), and the focused element shows a visible outline."""
+"""Accessibility: axe-core finds nothing on any page each role reaches from its menu, every form
+control of the main pages has a label, the queue is worked with the keyboard alone
+(static/js/review.js), and the focused element shows a visible outline."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from playwright.sync_api import expect
 
 from filings.models import Packet
 from review.models import Decision
-from review.services import batches
+from review.services import batches, samples
 
 from ..review.conftest import make_list
-from .conftest import decide, log_in, log_out, screenshot
+from .conftest import axe_findings, decide, log_in, log_out, menu_labels, screenshot
 
 # The form controls a person fills in (not hidden inputs or buttons, not a hidden form), and
 # those among them without an accessible name: aria-label, aria-labelledby or a <label>.
@@ -56,6 +57,106 @@ def pages_data(demo_list, asa, clerk):
     packet = Packet.objects.create(batch=batch, status=Packet.Status.READY, generated_by=clerk)
     conviction = demo_list.convictions.filter(determination="NEEDS_REVIEW").first()
     return {"conviction": conviction, "batch": batch, "draft": draft_batch, "packet": packet}
+
+
+# The pages one click beyond each role's menu, by role (a "{name}" is a key of ``deeper``).
+DEEPER = {
+    "asa": [
+        "/review/{conviction}/",
+        "/review/decisions/",
+        "/batches/{batch}/",
+        "/batches/{draft}/",
+        "/search/?q={surname}",
+        "/people/{conviction}/",
+    ],
+    "supervisor": [
+        "/lists/upload/",
+        "/lists/{list}/",
+        "/review/{conviction}/",
+        "/review/decisions/",
+        "/batches/{batch}/",
+        "/filings/{packet}/",
+        "/audit/?user=asa&action=person&date_after=2020-01-01&date_before=2099-12-31",
+        "/review/samples/",
+        "/review/samples/{sample}/",
+        "/search/?q={surname}",
+        "/people/{conviction}/",
+    ],
+    "clerk": [
+        "/filings/{packet}/",
+        "/filings/{filed}/",
+        "/search/?q={surname}",
+        "/people/{conviction}/",
+    ],
+    "admin": [
+        "/lists/upload/",
+        "/lists/{list}/",
+        "/audit/?user=asa&action=person&date_after=2020-01-01&date_before=2099-12-31",
+    ],
+}
+
+
+def test_axe_core_finds_nothing_on_the_pages_each_role_reaches(
+    page, settings, asa, supervisor, supervisor2, clerk, admin, demo_list, pages_data
+):
+    """axe-core's WCAG 2.1 A and AA rules and "region", in the demo's layout (its banner too),
+    on every page of each role's menu and one click beyond: no finding of any impact."""
+    settings.DEMO_MODE = True
+    sample = samples.sample_draw(isp_list=demo_list, user=supervisor, size=4, seed=2026)
+    filed = make_list(2, court="MUNICIPAL DISTRICT 6", name="CALLOWAY")
+    for conviction in filed.convictions.all():
+        decide(conviction, asa)
+    filed_batch = batches.batch_create(court_location="MUNICIPAL DISTRICT 6", user=asa)
+    batches.batch_transition(batch=filed_batch, action="submit", user=asa)
+    batches.batch_transition(batch=filed_batch, action="approve", user=supervisor2)
+    filed_packet = Packet.objects.create(
+        batch=filed_batch, status=Packet.Status.FILED, generated_by=clerk
+    )
+    conviction = pages_data["conviction"]
+    deeper = {
+        "conviction": conviction.pk,
+        "batch": pages_data["batch"].pk,
+        "draft": pages_data["draft"].pk,
+        "packet": pages_data["packet"].pk,
+        "filed": filed_packet.pk,
+        "list": demo_list.pk,
+        "sample": sample.pk,
+        "surname": conviction.last_name,
+    }
+
+    findings: dict[str, list[str]] = {}
+    checked = 0
+
+    def check(role: str) -> None:
+        nonlocal checked
+        checked += 1
+        found = axe_findings(page)
+        if found:
+            findings[f"{role} /{page.url.split('/', 3)[3]}"] = found
+
+    page.goto("/accounts/login/")
+    check("anonymous")
+    for role, beyond in DEEPER.items():
+        log_in(page, role)
+        assert page.locator(".demo-banner").is_visible()
+        check(role)  # the dashboard
+        for label in menu_labels(page)[1:]:
+            link = page.get_by_role("navigation", name="Main").get_by_role("link", name=label)
+            response = page.goto(link.get_attribute("href"))
+            assert response.status == 200, f"{role} {label}: {response.status}"
+            check(role)
+        for url in beyond:
+            response = page.goto(url.format(**deeper))
+            assert response.status == 200, f"{role} {url}: {response.status}"
+            if "date_after" in url:  # the audit log's dates, each in its own labelled field
+                expect(page.get_by_label("From", exact=True)).to_have_value("2020-01-01")
+                expect(page.get_by_label("To", exact=True)).to_have_value("2099-12-31")
+            check(role)
+        log_out(page)
+    assert checked >= 40, f"only {checked} pages were checked"
+    assert not findings, "axe-core findings:\n" + "\n".join(
+        f"{where}\n  " + "\n  ".join(found) for where, found in findings.items()
+    )
 
 
 def test_every_form_control_of_the_main_pages_has_a_label(page, supervisor, pages_data):

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from eligibility.models import Conviction
 
-from .conftest import go, log_in
+from .conftest import assert_accessible, go, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,6 +36,7 @@ def test_the_review_pages_log_no_console_error(page, asa, demo_list):
     expect(page).to_have_title(
         re.compile(rf"Row {shown.row_number} · {re.escape(shown.last_name)}")
     )
+    assert_accessible(page)  # the next conviction, as htmx swapped it in
     page.keyboard.press("c")  # the keyboard's confirm, swapped in the same way
     page.wait_for_timeout(500)
     go(page, "Review")
