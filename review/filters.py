@@ -27,8 +27,15 @@ class QueueFilter(django_filters.FilterSet):
             "For another look (the machine changed its mind, or a later list corrected the row)",
         ),
     )
-    # The queue with no filter chosen shows what needs a person (issue 18).
-    DEFAULT = {"state": "needs_person"}
+    # The queue with no filter chosen shows what needs a person (issue 18), newest disposition
+    # first among the rows whose date could be read; those whose date could not are in their
+    # own view (issue 20: a new attorney's first claim was all of them).
+    DEFAULT = {"state": "needs_person", "dated": "readable"}
+    DATED = (
+        ("readable", "Readable (newest first)"),
+        ("unreadable", "Could not be read"),
+        ("any", "Any"),
+    )
 
     determination = django_filters.ChoiceFilter(
         choices=Determination.choices,
@@ -61,6 +68,9 @@ class QueueFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
         label="Review", choices=STATES, empty_label="any", method="filter_state"
     )
+    dated = django_filters.ChoiceFilter(
+        label="Disposition date", choices=DATED, empty_label=None, method="filter_dated"
+    )
     mine = django_filters.BooleanFilter(
         label="Held by me", method="filter_mine", widget=forms.CheckboxInput
     )
@@ -71,15 +81,23 @@ class QueueFilter(django_filters.FilterSet):
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
         # Not only the bare page: its next pages and sort links carry no review state either.
-        if data is None or "state" not in data:
+        missing = {key: value for key, value in self.DEFAULT.items() if not data or key not in data}
+        if missing:
             data = data.copy() if data is not None else QueryDict(mutable=True)
-            data.update(self.DEFAULT)
+            data.update(missing)
         super().__init__(data, *args, **kwargs)
 
     def filter_determination(self, queryset: QuerySet[Conviction], name: str, value: str) -> Any:
         if value == Determination.ELIGIBLE:
             return queryset.filter(queue_selectors.eligible_q())
         return queryset.filter(determination=value) if value else queryset
+
+    def filter_dated(self, queryset: QuerySet[Conviction], name: str, value: str) -> Any:
+        if value == "readable":
+            return queryset.filter(disposition_on__isnull=False)
+        if value == "unreadable":
+            return queryset.filter(disposition_on__isnull=True)
+        return queryset
 
     def filter_reason(self, queryset: QuerySet[Conviction], name: str, value: str) -> Any:
         return queryset.filter(queue_selectors.reason_q(value)) if value else queryset

@@ -105,6 +105,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "claim_hours": queue_selectors.claim_hours(),
         "reassign_form": ReassignForm() if supervising else None,
         "here": request.get_full_path(),
+        "undated": queue_selectors.undated_count(),
     }
     return render(request, "review/queue.html", context)
 

@@ -198,6 +198,17 @@ def queue_convictions() -> QuerySet[Conviction]:
     )
 
 
+def undated_count() -> int:
+    """Rows to review whose disposition date could not be read (their own view of the queue):
+    the nulls lead the newest-first index, so this reads only them."""
+    return (
+        Conviction.objects.filter(disposition_on__isnull=True, purged_at__isnull=True)
+        .exclude(determination="")
+        .filter(undecided_q())
+        .count()
+    )
+
+
 def count_up_to(rows: QuerySet[Conviction], limit: int) -> int:
     """How many of ``rows`` there are, counting no further than ``limit`` (the queue's total:
     a count that stops early stays fast over a million rows)."""

@@ -42,14 +42,23 @@ def test_the_queue_shows_the_newest_disposition_first_25_a_page(client, asa, bul
     assert 'rel="next"' not in third.content.decode()
 
 
-def test_rows_without_a_readable_disposition_date_come_first_on_every_database(client, asa, worked):
+def test_rows_without_a_readable_disposition_date_are_in_their_own_view(client, asa, worked):
+    """Issue 20: "newest disposition first" put them first, so a new attorney's first claim was
+    all rows whose date could not be read. They have their own view, and the queue says so."""
     undated = row(worked, 1)
     Conviction.objects.filter(pk=undated.pk).update(disposition_on=None)
     client.force_login(asa)
-    ids = shown(client.get("/review/"))
-    assert ids[0] == undated.pk
-    dates = [Conviction.objects.get(pk=pk).disposition_on for pk in ids[1:]]
+    response = client.get("/review/")
+    ids = shown(response)
+    assert undated.pk not in ids and len(ids) == 14
+    dates = [Conviction.objects.get(pk=pk).disposition_on for pk in ids]
     assert dates == sorted(dates, reverse=True)
+    assert 'href="/review/?dated=unreadable">their own view</a>' in response.content.decode()
+    assert shown(client.get("/review/?dated=unreadable")) == [undated.pk]
+    assert undated.pk in shown(client.get("/review/?dated=any"))
+    claimed = client.post("/review/claim/")
+    assert claimed.status_code == 302
+    assert not Conviction.objects.filter(pk=undated.pk, review__claimed_by=asa).exists()
 
 
 def test_the_oldest_first_order_is_offered_on_the_disposition_column(client, asa, bulk_list):
