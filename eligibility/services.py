@@ -32,6 +32,7 @@ import logging
 import operator
 import secrets
 import tempfile
+import threading
 import zlib
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -109,8 +110,10 @@ def list_receive(
     as_of: date,
     user: Any,
     confirm_reimport: bool = False,
+    in_background: bool = False,
 ) -> IspList:
-    """Check an uploaded list and store it; raise ``ListRefused`` (nothing stored) if refused."""
+    """Check an uploaded list and store it; raise ``ListRefused`` (nothing stored) if refused.
+    ``in_background``: see ``list_pipeline_start``."""
     if problem := size_problem(
         upload.size,
         limit=settings.LIST_UPLOAD_MAX_BYTES,
@@ -128,6 +131,7 @@ def list_receive(
             as_of=as_of,
             user=user,
             confirm_reimport=confirm_reimport,
+            in_background=in_background,
         )
 
 
@@ -139,6 +143,7 @@ def list_store_file(
     user: Any,
     confirm_reimport: bool = False,
     start: bool = True,
+    in_background: bool = False,
 ) -> IspList:
     """Check a list file on disk and store a copy with a new ``IspList`` (the upload form and
     ``import_list`` both come here). Raises ``ListRefused``; nothing is stored then."""
@@ -191,19 +196,40 @@ def list_store_file(
             },
         )
         if start:
-            list_pipeline_start(isp_list=isp_list)
+            list_pipeline_start(isp_list=isp_list, in_background=in_background)
     return isp_list
 
 
-def list_pipeline_start(*, isp_list: IspList) -> None:
+def list_pipeline_start(*, isp_list: IspList, in_background: bool = False) -> None:
     """Send the list to the workers once the transaction commits. When the broker cannot be
-    reached the list waits for them, and ``isp_list`` (the caller's copy) says so too."""
+    reached the list waits for them, and ``isp_list`` (the caller's copy) says so too.
+
+    ``in_background``: with no broker (``make demo``, tasks run in the process that sends
+    them), run the import in a thread of this process instead, so that the upload answers at
+    once and its page shows the progress as it would with workers."""
 
     def send() -> None:
+        if in_background and settings.CELERY_TASK_ALWAYS_EAGER:
+            _import_in_a_thread(isp_list.pk)
+            return
         if not list_pipeline_send(list_id=isp_list.pk):
             isp_list.refresh_from_db(fields=["status", "message", "progress_at"])
 
     transaction.on_commit(send)
+
+
+def _import_in_a_thread(list_id: int) -> threading.Thread:
+    from eligibility import tasks
+
+    def run() -> None:
+        try:
+            tasks.import_list.apply(args=(list_id,))
+        finally:
+            connection.close()  # the thread's own connection
+
+    thread = threading.Thread(target=run, name=f"import-list-{list_id}", daemon=True)
+    thread.start()
+    return thread
 
 
 WAITING_MESSAGE = "Received; the workers cannot be reached; it starts when they are."

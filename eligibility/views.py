@@ -35,6 +35,9 @@ def list_upload(request: HttpRequest) -> HttpResponse:
                 as_of=form.cleaned_data["as_of"],
                 user=request.user,
                 confirm_reimport=form.cleaned_data["confirm_reimport"],
+                # the demo has no workers: its uploads import beside the request, so that the
+                # page shows the progress bar as an office with workers sees it
+                in_background=settings.DEMO_MODE,
             )
         except services.DuplicateList as refused:
             duplicate = True

@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import AuditEvent
-from eligibility import listfiles
+from eligibility import listfiles, services
 from eligibility.models import Conviction, IspList
 
 from .conftest import EXAMPLES, expected, stored
@@ -371,3 +371,34 @@ def test_a_large_list_is_streamed_to_disk_on_upload_never_held_in_memory(
     assert received == [TemporaryUploadedFile]
     isp_list = IspList.objects.get()
     assert isp_list.size_bytes == path.stat().st_size
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_the_demo_an_upload_answers_at_once_and_imports_beside_it(
+    client, supervisor, media, settings, monkeypatch
+):
+    """Issue 20: with no workers (``make demo``) the upload ran the whole import in the
+    request, so the progress bar was never seen. It runs in a thread of the web process now."""
+    settings.DEMO_MODE = True
+    started = []
+    real = services._import_in_a_thread
+
+    def watched(list_id):
+        thread = real(list_id)
+        started.append(thread)
+        return thread
+
+    monkeypatch.setattr(services, "_import_in_a_thread", watched)
+    client.force_login(supervisor)
+    data = {
+        "file": SimpleUploadedFile("sample-2000.csv", (EXAMPLES / "sample-2000.csv").read_bytes()),
+        "as_of": "2026-11-25",
+    }
+    response = client.post("/lists/upload/", data)
+    isp_list = IspList.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/lists/{isp_list.pk}/"
+    assert [thread.name for thread in started] == [f"import-list-{isp_list.pk}"]
+    started[0].join(timeout=120)
+    isp_list.refresh_from_db()
+    assert isp_list.status == IspList.Status.READY, isp_list.message
+    assert stored(isp_list) == expected("sample-2000.expected.csv")
