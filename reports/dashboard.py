@@ -19,6 +19,7 @@ from django.db.models import Count, Q
 
 from accounts.access import perm
 from eligibility.models import Conviction, Determination
+from filings import selectors as filing_selectors
 from review.models import Batch, Decision, Review
 from review.selectors import batches as batch_selectors
 from review.selectors import queue as queue_selectors
@@ -90,4 +91,5 @@ def needs_me(user: Any, office: dict[str, Any]) -> dict[str, Any]:
     if may["handle_packets"]:
         found["to_generate"] = office["batches"][State.APPROVED]["batches"]
         found["to_file"] = office["batches"][State.PACKET_GENERATED]["batches"]
+        found["to_rule"] = filing_selectors.rulings_pending_totals()
     return found
