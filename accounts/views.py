@@ -32,7 +32,9 @@ def _audit_filter(request: HttpRequest) -> AuditEventFilter:
 def audit(request: HttpRequest) -> HttpResponse:
     events = _audit_filter(request)
     # Filters that do not read (a malformed date) show their error and no events, never all.
-    table = AuditEventTable(events.qs if events.is_valid() else events.queryset.none())
+    table = AuditEventTable(
+        events.qs if events.is_valid() else events.queryset.none(), user=request.user
+    )
     # No COUNT(*) over the whole log for each page: the pager only knows whether there is more.
     RequestConfig(
         request, paginate={"per_page": AUDIT_PAGE_ROWS, "paginator_class": LazyPaginator}
