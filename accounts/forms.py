@@ -20,7 +20,7 @@ def role_field(**kwargs: Any) -> forms.MultipleChoiceField:
         label="Roles",
         choices=[(name, name) for name in ROLES],
         widget=forms.CheckboxSelectMultiple,
-        help_text="Each role gives exactly what design.md lets it do.",
+        help_text="Each role gives what that role may do, and nothing more.",
         **kwargs,
     )
 
