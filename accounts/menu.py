@@ -25,7 +25,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("Policy", "policy", ("change_policy",)),
     MenuEntry("Reports", "reports", ("view_reports",)),
     MenuEntry("Audit", "audit", ("view_audit",)),
-    MenuEntry("Users", "admin:auth_user_changelist", ("manage_users",)),
+    MenuEntry("Users", "users", ("manage_users",)),
 )
 
 

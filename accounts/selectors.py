@@ -56,3 +56,24 @@ def with_recent_failed_logins(users: QuerySet) -> QuerySet:  # type: ignore[type
         .values("total")
     )
     return users.annotate(failed_logins=Subquery(failures, output_field=IntegerField()))
+
+
+def accounts_listed() -> QuerySet:  # type: ignore[type-arg]
+    """Every account for the Users page, by username, with its roles and failed logins."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db.models import Prefetch
+
+    from accounts.roles import ROLES
+
+    roles = Prefetch("groups", queryset=Group.objects.filter(name__in=ROLES).order_by("name"))
+    users = get_user_model().objects.order_by("username").prefetch_related(roles)
+    return with_recent_failed_logins(users)
+
+
+def account_for_page(pk: int) -> object:
+    """One account of the Users page, with its failed logins; Http404 when there is none."""
+    from django.contrib.auth import get_user_model
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(with_recent_failed_logins(get_user_model().objects.all()), pk=pk)

@@ -65,3 +65,106 @@ def account_roles_set(*, user: Any, roles: Iterable[str], by: Any) -> None:
         if user.is_staff != staff:
             user.is_staff = staff
             user.save(update_fields=["is_staff"])
+
+
+def _refuse_unless_manageable(*, user: Any, by: Any) -> None:
+    if user.is_superuser and not by.is_superuser:
+        raise AccountRefused("Only a superuser changes a superuser.")
+
+
+def account_create(
+    *,
+    username: str,
+    password: str,
+    roles: Iterable[str],
+    by: Any,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    request: HttpRequest | None = None,
+) -> Any:
+    """A new account with ``roles`` (by name) and a first password (checked by the form against
+    Django's validators): never superuser, never raw permissions; staff status follows the Admin
+    role. Audited as ``user.add``."""
+    from django.contrib.auth import get_user_model
+
+    with transaction.atomic():
+        user = get_user_model().objects.create_user(
+            username=username,
+            password=password,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+        )
+        account_roles_set(user=user, roles=roles, by=by)
+        audit_record(
+            action="user.add", actor=by, obj=user, request=request, detail=_account_state(user)
+        )
+    return user
+
+
+def account_update(
+    *,
+    user: Any,
+    by: Any,
+    first_name: str,
+    last_name: str,
+    email: str,
+    roles: Iterable[str] | None = None,
+    is_active: bool | None = None,
+    request: HttpRequest | None = None,
+) -> list[str]:
+    """Change an account's names, e-mail, roles (by name) and whether it may log in, as an
+    administrator does on the Users page. ``None`` leaves roles or activity as they are. Nobody
+    changes their own roles or deactivates themselves, and nobody but a superuser changes a
+    superuser. Returns what changed; audited as ``user.change``."""
+    _refuse_unless_manageable(user=user, by=by)
+    own = user.pk == by.pk
+    before = _account_state(user)
+    changed = []
+    with transaction.atomic():
+        names = {"first_name": first_name, "last_name": last_name, "email": email}
+        for field, value in names.items():
+            if getattr(user, field) != value:
+                setattr(user, field, value)
+                changed.append(field)
+        if is_active is not None and is_active != user.is_active:
+            if own:
+                raise AccountRefused("Another administrator deactivates your account.")
+            user.is_active = is_active
+            changed.append("active")
+        if changed:
+            user.save(update_fields=[{"active": "is_active"}.get(f, f) for f in changed])
+        if roles is not None and set(roles) != set(before["roles"]):
+            account_roles_set(user=user, roles=roles, by=by)  # refuses one's own roles
+            changed.append("roles")
+        if changed:
+            after = _account_state(user)
+            audit_record(
+                action="user.change",
+                actor=by,
+                obj=user,
+                request=request,
+                detail={"changed": changed, **after, "roles_before": before["roles"]},
+            )
+    return changed
+
+
+def account_password_set(
+    *, user: Any, password: str, by: Any, request: HttpRequest | None = None
+) -> None:
+    """Reset an account's password (checked by the form against Django's validators). Audited as
+    ``user.password_reset``, without the password."""
+    _refuse_unless_manageable(user=user, by=by)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_record(action="user.password_reset", actor=by, obj=user, request=request)
+
+
+def _account_state(user: Any) -> dict[str, Any]:
+    return {
+        "roles": sorted(user.groups.filter(name__in=ROLES).values_list("name", flat=True)),
+        "active": user.is_active,
+        "staff": user.is_staff,
+    }

@@ -248,6 +248,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # form data Django reads from any request besides its files.
 REQUEST_MAX_BYTES = envint("REQUEST_MAX_BYTES", 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
+# A clerk ticks every conviction of a packet (thousands) in one form: the body's size above bounds
+# what is read, not Django's default of 1,000 fields.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = None
 
 # Celery: with no broker configured, tasks run eagerly in the calling process.
 CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL", "")

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.utils import timezone
 
 
 class ExhibitOutcomesForm(forms.Form):
@@ -18,3 +21,12 @@ class ExhibitOutcomesForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Used where the sheet has no “Order date” column, or that cell is empty.",
     )
+
+    def __init__(self, *args: Any, packet: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The limits the upload checks (an order is given after filing, and not in the future),
+        # carried by the field so that the browser's date picker offers only those days.
+        limits = {"max": timezone.localdate().isoformat()}
+        if packet is not None and packet.filed_on is not None:
+            limits["min"] = packet.filed_on.isoformat()
+        self.fields["order_date"].widget.attrs.update(limits)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from eligibility.models import Conviction, IspList
@@ -37,8 +38,40 @@ def packet_for_page(pk: int) -> Packet:
     return get_object_or_404(Packet.objects.select_related("batch"), pk=pk)
 
 
-def packets_listed() -> QuerySet[Packet]:
-    return Packet.objects.select_related("batch", "generated_by", "filed_by")
+def rulings_pending(*, batch_id: int) -> QuerySet[Conviction]:
+    """The convictions of a batch the court has not ruled on yet (none is recorded)."""
+    return Conviction.objects.filter(batch_item__batch_id=batch_id, court_outcome__isnull=True)
+
+
+def packets_listed(*, rulings_pending_only: bool = False) -> QuerySet[Packet]:
+    """Packets newest first, each with ``to_rule``: for a filed packet, how many of its
+    convictions still wait for the court's ruling to be recorded (0 for the others)."""
+    pending = (
+        Conviction.objects.filter(
+            batch_item__batch_id=OuterRef("batch_id"), court_outcome__isnull=True
+        )
+        .order_by()
+        .values("batch_item__batch_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    packets = Packet.objects.select_related("batch", "generated_by", "filed_by").annotate(
+        to_rule=Coalesce(Subquery(pending, output_field=IntegerField()), 0)
+    )
+    if rulings_pending_only:
+        packets = packets.filter(status=Packet.Status.FILED, to_rule__gt=0)
+    return packets
+
+
+def rulings_pending_totals() -> dict[str, int]:
+    """Across filed packets: the convictions whose ruling is still to record, and the packets
+    holding them (the clerk's dashboard)."""
+    return Conviction.objects.filter(
+        batch_item__batch__packets__status=Packet.Status.FILED, court_outcome__isnull=True
+    ).aggregate(
+        convictions=Count("pk", distinct=True),
+        packets=Count("batch_item__batch__packets", distinct=True),
+    )
 
 
 def packet_replacing(packet: Packet) -> Packet | None:

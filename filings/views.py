@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -20,9 +21,11 @@ from review.models import Batch
 
 @requires("view_packets", "handle_packets")
 def packet_index(request: HttpRequest) -> HttpResponse:
+    pending_only = request.GET.get("rulings") == "pending"
     context = {
         "waiting": selectors.batches_waiting_for_packet(),
-        "packets": selectors.packets_listed(),
+        "packets": selectors.packets_listed(rulings_pending_only=pending_only),
+        "pending_only": pending_only,
     }
     return render(request, "filings/packet_index.html", context)
 
@@ -46,7 +49,15 @@ def packet_generate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("view_packets", "handle_packets")
 def packet_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    packet = selectors.packet_for_page(pk)
+    return _packet_page(request, selectors.packet_for_page(pk))
+
+
+def _packet_page(
+    request: HttpRequest, packet: Packet, *, kept: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The packet's page; ``kept``: the rulings form as the clerk sent it, when it was refused
+    (the ticks, the ruling and the date stay as they were)."""
+    today = timezone.localdate()
     return render(
         request,
         "filings/packet_detail.html",
@@ -55,8 +66,18 @@ def packet_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "downloadable": selectors.packet_downloadable(packet=packet),
             "replaced_by": selectors.packet_replacing(packet) if packet.is_superseded else None,
             "convictions": selectors.packet_convictions(packet),
+            "to_rule": (
+                selectors.rulings_pending(batch_id=packet.batch_id).count()
+                if packet.status == Packet.Status.FILED
+                else 0
+            ),
             "rulings": CourtOutcome.Ruling.choices,
-            "upload_form": ExhibitOutcomesForm(),
+            "kept": kept or {"ids": set(), "ruling": "", "order_date": "", "pending": False},
+            "today": today,
+            # A packet is filed on or after the day it was made; the court orders after filing.
+            "filed_min": timezone.localdate(packet.generated_at) if packet.generated_at else None,
+            "order_min": packet.filed_on,
+            "upload_form": ExhibitOutcomesForm(packet=packet),
         },
     )
 
@@ -111,38 +132,56 @@ def packet_file(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("handle_packets")
 @require_POST
 def packet_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record rulings: one order date for the ticked convictions, granted or denied."""
+    """Record rulings: one order date for the ticked convictions (or every one still to rule
+    on), granted or denied. A refusal shows the page again with the ticks as they were."""
     packet = selectors.packet_for_page(pk)
     ruling = request.POST.get("ruling", "")
-    ids = [int(v) for v in request.POST.getlist("convictions") if v.isdigit()]
-    try:
-        order_date = date.fromisoformat(request.POST.get("order_date", ""))
-    except ValueError:
-        messages.error(request, "Give the date of the court's order.")
-        return redirect("packet_detail", pk=pk)
-    if ruling not in CourtOutcome.Ruling.values or not ids:
+    ids = {int(v) for v in request.POST.getlist("convictions") if v.isdigit()}
+    pending = request.POST.get("pending") == "all"
+    kept = {
+        "ids": ids,
+        "ruling": ruling,
+        "order_date": request.POST.get("order_date", "")[:10],
+        "pending": pending,
+    }
+    if pending:
+        ids |= set(selectors.rulings_pending(batch_id=packet.batch_id).values_list("pk", flat=True))
+    if not ids and not pending:
         messages.error(request, "Tick the convictions and choose granted or denied.")
         return redirect("packet_detail", pk=pk)
+    refusal = _ruling_refusal(packet, ruling=ruling, order_date=kept["order_date"], ids=ids)
+    if refusal is None:
+        try:
+            count = services.outcomes_record(
+                packet=packet,
+                user=request.user,
+                rulings={i: (ruling, date.fromisoformat(kept["order_date"])) for i in ids},
+            )
+        except services.PacketRefused as refused:
+            refusal = refused.message
+        else:
+            messages.success(request, f"Recorded the ruling for {count} conviction(s).")
+            return redirect("packet_detail", pk=pk)
+    messages.error(request, refusal)
+    return _packet_page(request, packet, kept=kept)
+
+
+def _ruling_refusal(packet: Packet, *, ruling: str, order_date: str, ids: set[int]) -> str | None:
+    """Why the rulings form cannot be recorded as sent, or None."""
+    try:
+        day = date.fromisoformat(order_date)
+    except ValueError:
+        return "Give the date of the court's order."
+    if ruling not in CourtOutcome.Ruling.values or not ids:
+        return "Tick the convictions and choose granted or denied."
     # A granted order starts the retention clock: a date the court cannot have ruled on is a
     # typing error (the Exhibit A upload refuses the same dates).
-    if order_date > timezone.localdate():
-        messages.error(request, "The order date cannot be later than today.")
-        return redirect("packet_detail", pk=pk)
-    if packet.filed_on is not None and order_date < packet.filed_on:
-        messages.error(
-            request,
-            f"The order date cannot be before the packet was filed ({packet.filed_on:%b %d, %Y}).",
-        )
-        return redirect("packet_detail", pk=pk)
-    try:
-        count = services.outcomes_record(
-            packet=packet, user=request.user, rulings={i: (ruling, order_date) for i in ids}
-        )
-    except services.PacketRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, f"Recorded the ruling for {count} conviction(s).")
-    return redirect("packet_detail", pk=pk)
+    if day > timezone.localdate():
+        return "The order date cannot be later than today."
+    if packet.filed_on is not None and day < packet.filed_on:
+        filed = f"{packet.filed_on:%b %d, %Y}"
+        return f"The order date cannot be before the packet was filed ({filed})."
+    return None
 
 
 @accepts_upload(lambda: exhibit_outcomes.MAX_UPLOAD_BYTES)
@@ -151,7 +190,7 @@ def packet_outcomes_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Record rulings from Exhibit A uploaded back with an "Outcome" column: every ruling in the
     file, or none when it has any problem (each is listed with its row)."""
     packet = selectors.packet_for_page(pk)
-    form = ExhibitOutcomesForm(request.POST or None, request.FILES or None)
+    form = ExhibitOutcomesForm(request.POST or None, request.FILES or None, packet=packet)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:

@@ -15,10 +15,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
 from accounts.access import perm
-from eligibility.models import Conviction, Determination
+from accounts.roles import ROLES
+from accounts.selectors import with_recent_failed_logins
+from eligibility.models import Conviction, Determination, IspList
+from filings import selectors as filing_selectors
 from review.models import Batch, Decision, Review
 from review.selectors import batches as batch_selectors
 from review.selectors import queue as queue_selectors
@@ -72,7 +77,14 @@ def needs_me(user: Any, office: dict[str, Any]) -> dict[str, Any]:
     """What waits for this user, by what their role may do."""
     may = {
         name: user.has_perm(perm(name))
-        for name in ("review_convictions", "submit_batches", "approve_batches", "handle_packets")
+        for name in (
+            "review_convictions",
+            "submit_batches",
+            "approve_batches",
+            "handle_packets",
+            "upload_lists",
+            "manage_users",
+        )
     }
     found: dict[str, Any] = {"may": may}
     if may["review_convictions"]:
@@ -90,4 +102,27 @@ def needs_me(user: Any, office: dict[str, Any]) -> dict[str, Any]:
     if may["handle_packets"]:
         found["to_generate"] = office["batches"][State.APPROVED]["batches"]
         found["to_file"] = office["batches"][State.PACKET_GENERATED]["batches"]
+        found["to_rule"] = filing_selectors.rulings_pending_totals()
+    if may["upload_lists"]:
+        found["lists"] = IspList.objects.aggregate(
+            importing=Count(
+                "pk", filter=~Q(status__in=[IspList.Status.READY, IspList.Status.FAILED])
+            ),
+            failed=Count("pk", filter=Q(status=IspList.Status.FAILED)),
+        )
+    if may["manage_users"]:
+        found["accounts"] = _accounts_needing_an_admin()
     return found
+
+
+def _accounts_needing_an_admin() -> dict[str, int]:
+    """Active accounts locked out after wrong passwords, and active accounts with no role (they
+    see nothing but an empty dashboard): an administrator's work."""
+    users = get_user_model().objects.filter(is_active=True, is_superuser=False)
+    no_role = users.exclude(groups__name__in=ROLES).count()
+    locked = (
+        with_recent_failed_logins(users)
+        .filter(failed_logins__gte=settings.AXES_FAILURE_LIMIT)
+        .count()
+    )
+    return {"locked": locked, "no_role": no_role}

@@ -16,7 +16,8 @@ UPLOADERS = {"supervisor", "admin"}
 
 # The URL map of design.md with the roles allowed on each page (written out, not derived from
 # the code, so that a change to the code's permissions that breaks the design fails here).
-# {list} and {conviction} are filled with the ids of a real imported list, {batch} of a batch.
+# {list} and {conviction} are filled with the ids of a real imported list, {batch} of a batch,
+# {user} of an account.
 PAGES: dict[str, set[str]] = {
     "/": {"asa", "supervisor", "clerk", "admin"},
     "/lists/": UPLOADERS,
@@ -43,6 +44,9 @@ PAGES: dict[str, set[str]] = {
     "/people/{conviction}/": {"asa", "supervisor", "clerk"},
     "/policy/": {"supervisor", "admin"},
     "/audit/": {"supervisor", "admin"},
+    "/users/": {"admin"},
+    "/users/add/": {"admin"},
+    "/users/{user}/": {"admin"},
     "/audit/export.xlsx": {"supervisor", "admin"},
     "/reports/": {"supervisor", "admin"},
     "/reports/export.xlsx": {"supervisor", "admin"},
@@ -73,6 +77,7 @@ ROUTE_OF = {
     "{batch}": "<int:pk>",
     "{packet}": "<int:pk>",
     "{sample}": "<int:pk>",
+    "{user}": "<int:pk>",
 }
 
 
@@ -107,6 +112,7 @@ def ids(db, settings, tmp_path, django_capture_on_commit_callbacks) -> dict[str,
 
     sample = sample_draw(isp_list=isp_list, user=maker, size=5, seed=1)
     return {
+        "{user}": maker.pk,
         "{sample}": sample.pk,
         "{packet}": packet.pk,
         "{list}": isp_list.pk,

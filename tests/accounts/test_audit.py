@@ -7,6 +7,7 @@ import io
 import re
 from datetime import datetime
 from html import unescape
+from pathlib import Path
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -216,8 +217,12 @@ def test_the_log_shows_the_newest_first(client, supervisor, events):
         ("user=ASA", ["user.logout", "user.login"]),
         ("user=mallory", ["user.login_failed"]),
         ("action=user", ["user.login_failed", "user.logout", "user.login"]),
-        ("action=user.login", ["user.login"]),
-        ("action=user.log", []),
+        ("action=user.login", ["user.login_failed", "user.login"]),
+        ("action=user.log", ["user.login_failed", "user.logout", "user.login"]),
+        ("action=login", ["user.login_failed", "user.login"]),
+        ("action=LOGOUT", ["user.logout"]),
+        ("action=upload", ["list.upload"]),
+        ("action=nothing", []),
         ("action=list.upload", ["list.upload"]),
         ("date_after=2026-11-15&date_before=2026-11-20", ["user.logout", "list.upload"]),
         ("date_after=2026-11-21", ["user.login_failed"]),
@@ -250,10 +255,10 @@ def test_the_log_is_paged_fifty_events_at_a_time(client, supervisor):
     client.force_login(supervisor)
     first = client.get("/audit/?action=conviction.view").content.decode()
     rows = table_rows(first)
-    assert len(rows) == 50 and '{"n": 119}' in rows[0][4]
+    assert len(rows) == 50 and rows[0][4] == "n: 119"
     assert "Older →" in first and "← Newer" not in first
     last = client.get("/audit/?action=conviction.view&page=3").content.decode()
-    assert len(table_rows(last)) == 20 and '{"n": 0}' in table_rows(last)[-1][4]
+    assert len(table_rows(last)) == 20 and table_rows(last)[-1][4] == "n: 0"
     assert "Older →" not in last and "← Newer" in last
 
 
@@ -322,3 +327,55 @@ def test_the_filters_suggest_the_actions_and_object_types_in_the_log(client, sup
     ]
     types = re.findall(r'<datalist id="audit-object-types">(.*?)</datalist>', page)[0]
     assert re.findall(r'<option value="([^"]+)">', types) == ["auth.user"]
+
+
+# Reading the log (issue 20) ----------------------------------------------------------------------
+
+
+def test_the_detail_reads_as_key_value_text_with_ids_linked_where_the_viewer_may_go(
+    client, admin, supervisor, imported_list
+):
+    conviction = imported_list.convictions.order_by("pk").first()
+    audit_record(
+        action="review.claim",
+        actor=supervisor,
+        detail={"convictions": [conviction.pk], "count": 1, "bulk": False, "reason": None},
+    )
+    audit_record(
+        action="outcome.record",
+        actor=supervisor,
+        detail={str(conviction.pk): ["granted", "2026-11-20"]},
+    )
+    audit_record(action="user.change", actor=admin, obj=supervisor, detail={"roles": ["Clerk"]})
+    client.force_login(admin)
+    page = client.get("/audit/").content.decode()
+    rows = table_rows(page)
+    details = {row[2]: row[4] for row in rows}
+    for line in (f"convictions: #{conviction.pk}", "count: 1", "bulk: no", "reason: —"):
+        assert f"<li>{line}</li>" in re.sub(r"<a [^>]*>|</a>", "", page), line
+    assert details["outcome.record"] == f"conviction #{conviction.pk}: granted, 2026-11-20"
+    assert details["user.change"] == "roles: Clerk"
+    assert "{" not in "".join(details.values()), "no raw JSON"
+    assert f'<a href="/review/{conviction.pk}/">#{conviction.pk}</a>' in page
+    # who was affected, by name, linked to their account for an administrator
+    changed = next(row for row in rows if row[2] == "user.change")
+    assert changed[3].startswith("user supervisor")
+    assert f'<a href="/users/{supervisor.pk}/">user supervisor</a>' in page
+    assert f'<a href="/lists/{imported_list.pk}/">list #{imported_list.pk}</a>' in page
+
+
+def test_an_object_is_linked_only_when_the_viewer_may_open_its_page(client, supervisor, asa):
+    audit_record(action="user.change", actor=supervisor, obj=asa, detail={})
+    client.force_login(supervisor)
+    page = client.get("/audit/?action=user.change").content.decode()
+    assert "user asa" in page
+    assert f'href="/users/{asa.pk}/"' not in page, "the Users pages are the administrator's"
+    assert f"/audit/?object_type=auth.user&amp;object_id={asa.pk}" in page
+
+
+def test_the_log_wraps_long_details_rather_than_widen_the_page():
+    """At 1366 px the table was cut off (the browser journey of the administrator measures it)."""
+    from django.conf import settings
+
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "app.css").read_text()
+    assert re.search(r"#audit-events td[^{]*\{[^}]*overflow-wrap: anywhere", css)

@@ -58,6 +58,8 @@ def test_a_clerk_generates_downloads_opens_files_and_records_rulings(
         page.reload()
     expect(status).to_have_class("status ready")
     expect(status).to_have_text("Ready to file")
+    # The manifest is folded below the rulings (the clerk's work); opened for the screenshot.
+    page.locator("details.manifest summary").click()
     expect(page.locator("#manifest")).to_contain_text("motion.pdf")
     screenshot(page, "packet")
     packet = Packet.objects.get(batch=approved)
@@ -89,7 +91,7 @@ def test_a_clerk_generates_downloads_opens_files_and_records_rulings(
 
     # Mark it filed.
     today = timezone.localdate()
-    page.get_by_label("Filed on").fill(today.isoformat())
+    expect(page.get_by_label("Filed on")).to_have_value(today.isoformat())
     page.get_by_label("Court call").fill("Courtroom 1102, call 5")
     page.get_by_role("button", name="Mark filed").click()
     expect(page.locator(".messages")).to_contain_text("Marked filed.")

@@ -233,3 +233,63 @@ def test_a_user_without_a_role_sees_no_counts(client, django_user_model):
     assert response.status_code == 200
     assert "counts" not in response.context
     assert "Your account has no role yet" in response.content.decode()
+
+
+@pytest.fixture
+def busy_office(asa, supervisor):
+    """Something at every stage: decisions with reason codes, a submitted and a returned batch,
+    a sample to review blind, batches waiting for a packet or a filing."""
+    isp_list = make_list(4, determination="NOT_ELIGIBLE", reasons=["OUT_OF_COUNTY"])
+    first, *others = isp_list.convictions.order_by("row_number")
+    decide(first, asa, outcome="ELIGIBLE")
+    for conviction in others:
+        decide(conviction, asa)
+    make_list(3, name="UNDECIDED")
+    sample_services.sample_draw(isp_list=make_list(3, name="S"), user=supervisor, seed=1)
+    batch = batch_services.batch_create(court_location="MUNICIPAL DISTRICT 1", user=asa)
+    batch_services.batch_transition(batch=batch, action="submit", user=asa)
+    for state in (State.RETURNED, State.APPROVED, State.PACKET_GENERATED):
+        BatchFactory(created_by=asa, state=state)
+    return isp_list
+
+
+def dashboard_links(client) -> set[str]:
+    import html
+    import re
+
+    content = client.get("/").content.decode()
+    main = content.split("<main", 1)[1]
+    return {html.unescape(href) for href in re.findall(r'<a[^>]* href="(/[^"]*)"', main)}
+
+
+@pytest.mark.parametrize("role", ["asa", "supervisor", "clerk", "admin"])
+def test_every_link_on_a_roles_dashboard_opens_for_that_role(client, request, busy_office, role):
+    """Issue 20: the reason-code links led an administrator to "Not allowed"."""
+    user = request.getfixturevalue(role)
+    login(client, user)
+    links = dashboard_links(client)
+    assert links, "the dashboard offers something to follow"
+    for href in sorted(links):
+        assert client.get(href).status_code == 200, href
+
+
+def test_an_administrator_is_told_what_needs_them(
+    client, admin, busy_office, django_user_model, settings
+):
+    from tests.factories import UserFactory
+
+    UserFactory(username="newcomer")
+    locked = UserFactory(username="forgetful", role="Clerk")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": locked.username, "password": "wrong"})
+    login(client, admin)
+    response = client.get("/")
+    assert response.context["needs"]["accounts"] == {"locked": 1, "no_role": 1}
+    content = response.content.decode()
+    section = content.split('id="needs-me"')[1].split("</section>")[0]
+    assert "<strong>1</strong> account locked out" in section
+    assert "<strong>1</strong> active account without a role" in section
+    assert 'href="/users/add/"' in section and 'href="/lists/"' in section
+    table = content.split('id="override-by-reason"')[1].split("</table>")[0]
+    assert "/review/" not in table and "<code>OUT_OF_COUNTY</code>" in table
+    assert f'href="/lists/{busy_office.pk}/"' in content
