@@ -34,7 +34,7 @@ import secrets
 import tempfile
 import threading
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -367,23 +367,13 @@ def list_parse(*, list_id: int) -> bool:
             _parts_send(list_id, parts)
             return False
     done_up_to = selectors.list_last_stored_row(isp_list=isp_list)
-    batch: list[StoredRow] = []
-    batch_size = settings.LIST_STORE_BATCH_ROWS
     try:
         with open_list(
             isp_list.file.path,
             max_expanded_bytes=settings.LIST_MAX_EXPANDED_BYTES,
             max_cells=settings.LIST_MAX_CELLS,
         ) as listfile:
-            for row in listfile:
-                if row.number <= done_up_to:
-                    continue
-                batch.append(_stored_row(isp_list.pk, row))
-                if len(batch) >= batch_size:
-                    _store_rows(isp_list, batch)
-                    batch = []
-            if batch:
-                _store_rows(isp_list, batch)
+            _store_after(listfile, isp_list, done_up_to, lambda rows: _store_rows(isp_list, rows))
             blank_rows = listfile.blank_rows
             if not listfile.rows_read:
                 raise ListRefused(no_rows_message(blank_rows))
@@ -458,21 +448,13 @@ def list_parse_part(*, list_id: int, number: int) -> bool:
     if not part.done:
         bounds = CsvPart(part.start, part.end, part.rows_before, part.rows)
         done_up_to = _part_last_stored_row(part)
-        batch: list[StoredRow] = []
-        batch_size = settings.LIST_STORE_BATCH_ROWS
         try:
             with open_csv_part(
                 isp_list.file.path, header_end=part.header_end, part=bounds
             ) as listfile:
-                for row in listfile:
-                    if row.number <= done_up_to:
-                        continue
-                    batch.append(_stored_row(isp_list.pk, row))
-                    if len(batch) >= batch_size:
-                        _store_rows(isp_list, batch, part)
-                        batch = []
-                if batch:
-                    _store_rows(isp_list, batch, part)
+                _store_after(
+                    listfile, isp_list, done_up_to, lambda rows: _store_rows(isp_list, rows, part)
+                )
                 if listfile.last_number != part.rows_before + part.rows:
                     raise ListRefused(
                         "The file changed while it was read: upload it again."
@@ -511,6 +493,26 @@ def _part_last_stored_row(part: ListPart) -> int:
         row_number__lte=part.rows_before + part.rows,
     ).aggregate(last=Max("row_number"))["last"]
     return last or part.rows_before
+
+
+def _store_after(
+    listfile: Iterable[ListRow],
+    isp_list: IspList,
+    done_up_to: int,
+    store: Callable[[list[StoredRow]], None],
+) -> None:
+    """Store, in batches of ``LIST_STORE_BATCH_ROWS``, the rows of ``listfile`` after row
+    ``done_up_to`` (the ones a run before this one stored are skipped)."""
+    batch: list[StoredRow] = []
+    for row in listfile:
+        if row.number <= done_up_to:
+            continue
+        batch.append(_stored_row(isp_list.pk, row))
+        if len(batch) >= settings.LIST_STORE_BATCH_ROWS:
+            store(batch)
+            batch = []
+    if batch:
+        store(batch)
 
 
 def _store_rows(isp_list: IspList, batch: list[StoredRow], part: ListPart | None = None) -> None:
