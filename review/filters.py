@@ -22,10 +22,7 @@ class QueueFilter(django_filters.FilterSet):
         ("undecided", "Undecided"),
         ("decided", "Decided"),
         ("held", "Held by an attorney"),
-        (
-            "another_look",
-            "For another look (the machine changed its mind, or a later list corrected the row)",
-        ),
+        ("another_look", "For another look (changed since the decision)"),
     )
     # The queue with no filter chosen shows what needs a person (issue 18), newest disposition
     # first among the rows whose date could be read; those whose date could not are in their
