@@ -23,3 +23,19 @@ def demo_mode_off(app_configs: list[AppConfig] | None, **kwargs: Any) -> list[Ch
             id="accounts.E001",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def identity_key_set(app_configs: list[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
+    """The identity's key must be the office's own: derived from SECRET_KEY, a rotation of that
+    key would make every conviction granted and purged before a stranger to the next list."""
+    if settings.IDENTITY_KEY_SET:
+        return []
+    return [
+        Error(
+            "IDENTITY_KEY is not set: the keyed hash that recognises a conviction across lists "
+            "(and after its purge) is derived from SECRET_KEY.",
+            hint="Set IDENTITY_KEY to a long random value of its own, and never change it.",
+            id="accounts.E002",
+        )
+    ]

@@ -6,6 +6,7 @@ in the web process. That is what `make demo` relies on.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -76,13 +77,14 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 
 # The key of the keyed hash (HMAC-SHA256) that names a conviction across lists
-# (eligibility.identity), kept after the purge in place of the person. Not SECRET_KEY: rotating
-# that must not make the office forget which convictions were granted and purged.
-IDENTITY_KEY = os.getenv("IDENTITY_KEY", "")
-if not IDENTITY_KEY:
-    if not DEBUG:
-        raise RuntimeError("IDENTITY_KEY must be set when DEBUG is off")
-    IDENTITY_KEY = "insecure-development-identity-key"
+# (eligibility.identity), kept after the purge in place of the person. Its own setting, not
+# SECRET_KEY: rotating that must not make the office forget which convictions were granted and
+# purged. Unset, it is derived from SECRET_KEY so that every command still runs, and
+# `manage.py check --deploy` fails on it (accounts.E002).
+IDENTITY_KEY_SET = bool(os.getenv("IDENTITY_KEY"))
+IDENTITY_KEY = (
+    os.getenv("IDENTITY_KEY") or hashlib.sha256(f"identity:{SECRET_KEY}".encode()).hexdigest()
+)
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 

@@ -119,10 +119,13 @@ def test_without_database_and_broker_urls_the_app_uses_sqlite_and_eager_tasks():
     ]
 
 
-def test_the_settings_refuse_to_start_without_an_identity_key_outside_debug():
-    result = run_settings({"SECRET_KEY": "k"}, "pass")
-    assert result.returncode != 0
-    assert "IDENTITY_KEY must be set" in result.stderr
+def test_without_an_identity_key_one_is_derived_from_the_secret_key():
+    """Every command still runs (the deploy check fails on it: tests/security)."""
+    code = "print(s.IDENTITY_KEY_SET, len(s.IDENTITY_KEY), s.IDENTITY_KEY != 'k')"
+    result = run_settings({"SECRET_KEY": "k"}, code)
+    assert result.stdout.split() == ["False", "64", "True"], result.stderr
+    other = run_settings({"SECRET_KEY": "other"}, "print(s.IDENTITY_KEY)")
+    assert other.stdout != result.stdout
 
 
 def test_with_database_and_broker_urls_the_app_uses_postgresql_and_the_broker():

@@ -58,6 +58,13 @@ def test_check_deploy_fails_when_demo_mode_is_on():
     assert "accounts.E001" in result.stderr and "DEMO_MODE is on" in result.stderr
 
 
+def test_check_deploy_fails_without_an_identity_key_of_its_own():
+    production = {key: value for key, value in PRODUCTION.items() if key != "IDENTITY_KEY"}
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production)
+    assert result.returncode != 0
+    assert "accounts.E002" in result.stderr and "IDENTITY_KEY is not set" in result.stderr
+
+
 def test_the_demo_passes_the_plain_checks():
     """`make demo` (migrate, load_demo, gunicorn) runs the plain checks: demo mode is no error
     there, only for --deploy."""
