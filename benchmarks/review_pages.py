@@ -27,6 +27,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from benchmarks.plans import print_plan
+
 AS_OF = date(2026, 11, 25)
 DECIDED_SHARE = 0.02  # of the rows, given a decision before measuring
 
@@ -298,14 +300,8 @@ def run(rows: int, requests: int, seed: int, explain: bool) -> list[Timing]:
 
 
 def _explain(queryset: Any) -> None:
-    from django.db import connection
-
     sql, params = queryset[:26].query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
-        print("\nEXPLAIN ANALYZE of the default queue page:")
-        for (line,) in cursor.fetchall():
-            print("  " + line)
+    print_plan(sql, params, "the default queue page")
 
 
 def main(argv: list[str] | None = None) -> int:

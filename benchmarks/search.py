@@ -29,6 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from benchmarks.plans import print_plan
 from benchmarks.review_pages import Timing, measure
 
 AS_OF = date(2026, 11, 25)
@@ -212,18 +213,12 @@ def run(rows: int, requests: int, seed: int, explain: bool) -> list[Timing]:
 
 
 def _explain(text: str) -> None:
-    from django.db import connection
-
     from people.selectors import conviction_ids_union, query_read
 
     union = conviction_ids_union(query=query_read(text))
     assert union is not None, text
     sql, params = union.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
-        print(f"\nEXPLAIN ANALYZE of the ids a search finds ({text}):")
-        for (line,) in cursor.fetchall():
-            print("  " + line)
+    print_plan(sql, params, f"the ids a search finds ({text})")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -98,3 +98,30 @@ def celery_broker(url: str, *, eager: bool = False) -> Iterator[None]:
             else:
                 os.environ[name] = value
         use(*saved)
+
+
+def receive(path: Path, *, start: bool = False) -> IspList:
+    """Store a list file as an upload does (its pipeline not started unless ``start``)."""
+    from datetime import date
+
+    from eligibility import services
+
+    return services.list_store_file(
+        path=path, filename=path.name, as_of=date(2026, 11, 25), user=None, start=start
+    )
+
+
+class Stop(Exception):
+    """Raised by a test to stop the pipeline where a worker could die."""
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    """Run the pipeline of a list as the task does, with what it starts on commit."""
+    from eligibility import services
+
+    def import_list(list_id: int) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.list_import(list_id=list_id)
+
+    return import_list

@@ -4,7 +4,6 @@ once with the number it has in the whole file, and a part stopped part-way resum
 from __future__ import annotations
 
 import csv
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,28 +12,9 @@ from eligibility import services
 from eligibility.listfiles import csv_parts, open_csv_part, open_list
 from eligibility.models import Conviction, IspList, ListPart
 
-from .conftest import EXAMPLES, expected, stored
+from .conftest import EXAMPLES, Stop, expected, receive, stored
 
 HEADER = "LAST_NAME,FIRST_NAME,DATE_OF_BIRTH,COURT_CASE_NUMBER,STATUTE,DISPOSITION,DISPOSITION_DATE"
-
-
-def receive(path: Path) -> IspList:
-    return services.list_store_file(
-        path=path, filename=path.name, as_of=date(2026, 11, 25), user=None, start=False
-    )
-
-
-class Stop(Exception):
-    pass
-
-
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    def import_list(list_id: int) -> None:
-        with django_capture_on_commit_callbacks(execute=True):
-            services.list_import(list_id=list_id)
-
-    return import_list
 
 
 def rows_of(path: Path) -> list[tuple[int, dict[str, str]]]:

@@ -7,7 +7,6 @@ import itertools
 import os
 import signal
 import time
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,28 +17,15 @@ from eligibility import services, tasks
 from eligibility.listfiles import open_list
 from eligibility.models import Conviction, IspList
 
-from .conftest import EXAMPLES, assert_every_row_once, expected, stored, wait_until_done
-
-
-def receive(path, *, start: bool = False) -> IspList:
-    return services.list_store_file(
-        path=path, filename=path.name, as_of=date(2026, 11, 25), user=None, start=start
-    )
-
-
-class Stop(Exception):
-    pass
-
-
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    """Run the pipeline of a list as the task does, with what it starts on commit."""
-
-    def import_list(list_id: int) -> None:
-        with django_capture_on_commit_callbacks(execute=True):
-            services.list_import(list_id=list_id)
-
-    return import_list
+from .conftest import (
+    EXAMPLES,
+    Stop,
+    assert_every_row_once,
+    expected,
+    receive,
+    stored,
+    wait_until_done,
+)
 
 
 @pytest.mark.django_db
