@@ -8,14 +8,20 @@ The pipeline of one list (design.md "The path of one list"):
    broker cannot be reached the list waits, and ``lists_restart_stalled`` (every minute from
    celery beat) sends it later, as it restarts an import that stalled.
 2. ``list_parse`` streams the file and stores every non-blank row in large batches (COPY on
-   PostgreSQL, of rows prepared as tuples: no dict or model per row). A CSV list larger than
-   ``LIST_PART_BYTES`` is split at record boundaries into parts (``listfiles.csv_parts``, one
-   pass that also numbers the rows) that ``tasks.parse_part`` reads side by side, one worker
-   each; the part that completes the list starts its evaluation. It resumes after the last
-   stored row (of each part) when run again, and two runs at once (a restart while the first
-   still reads, a task delivered again) store each row once. A file
-   refused only here (an oversize cell, a workbook cell far beyond the rest, no row at all) keeps
-   its list, marked failed with the reason, but neither its rows nor the file.
+   PostgreSQL, of rows prepared as tuples: no dict or model per row). It resumes after the last
+   stored row when run again, and two runs at once (a restart while the first still reads, a
+   task delivered again) store each row once. A file refused only here (an oversize cell, a
+   workbook cell far beyond the rest, no row at all) keeps its list, marked failed with the
+   reason, but neither its rows nor the file.
+   A CSV list larger than ``LIST_PART_BYTES`` (on PostgreSQL) is evaluated in the pass that
+   stores it, each row written once: it is split at record boundaries into parts
+   (``listfiles.csv_parts``, one pass that also numbers the rows) that ``tasks.parse_part``
+   reads side by side, one worker each, sorting the rows, prepared as stored, into one shard of
+   people per part (by bucket: every row of a person in one shard) in files beside the list's;
+   once every part is read, ``tasks.evaluate_shard`` evaluates each shard and stores its rows
+   with their results and their earlier copies (``list_evaluate_shard``), resumable by row
+   number like the parts; the shard that completes the list finishes it (step 3 finds nothing
+   left to evaluate).
 3. ``list_evaluate_start`` splits the rows into chunks of people (each person in one bucket,
    buckets packed into chunks) and starts one ``tasks.evaluate_chunk`` per chunk as a Celery
    group; ``list_evaluate_chunk`` evaluates one chunk and writes the results in bulk; the chunk
