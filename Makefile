@@ -59,6 +59,7 @@ bench: install
 	$(PY) -m benchmarks.engine
 	$(PY) -m benchmarks.pipeline
 	$(PY) -m benchmarks.packets --convictions 1000
+	$(PY) -m benchmarks.packets --county will --shape omnibus --convictions 1653
 	@if [ -n "$$DATABASE_URL" ]; then $(PY) -m benchmarks.review_pages --rows 1000000 && \
 	$(PY) -m benchmarks.search --rows 1000000; \
 	else echo "benchmarks.review_pages, benchmarks.search: set DATABASE_URL (PostgreSQL) to time the review pages and the search"; fi
