@@ -23,7 +23,6 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("Batches", "batches", ("submit_batches", "approve_batches")),
     MenuEntry("Filings", "filings", ("view_packets", "handle_packets")),
     MenuEntry("Policy", "policy", ("change_policy",)),
-    MenuEntry("County", "county_profile", ("change_county_profile",)),
     MenuEntry("Reports", "reports", ("view_reports",)),
     MenuEntry("Audit", "audit", ("view_audit",)),
     MenuEntry("Users", "users", ("manage_users",)),

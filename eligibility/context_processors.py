@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.utils.functional import SimpleLazyObject
 
-from eligibility.selectors import profile_current
+from eligibility.counties import county_name
 
 
 def office(request: HttpRequest) -> dict[str, object]:
-    """The office's county profile, for the pages' own chrome (the title, the brand, the login
-    page): read only by a page that shows it."""
-    return {"office": SimpleLazyObject(profile_current)}
+    """The office's county, for the pages' own chrome (the title, the brand, the login page):
+    the county's name, which no version of its profile changes, so no page asks the database
+    for it (the login page is served before anything else)."""
+    return {"county_name": county_name()}

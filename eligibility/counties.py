@@ -229,6 +229,13 @@ def office_county() -> str:
     return str(settings.OFFICE_COUNTY).strip().lower()
 
 
+def county_name() -> str:
+    """The office's county's name ("Cook", "McHenry"): its profile's ``name``, which no version
+    changes (the profile page does not offer it), so it is known without the database."""
+    shipped = SHIPPED.get(office_county())
+    return str(shipped["name"]) if shipped else office_county().title()
+
+
 def locations_text(locations: list[dict[str, Any]]) -> str:
     """The locations as the form's text: ``NAME | ADDRESS[ | to confirm]`` a line."""
     lines = []
