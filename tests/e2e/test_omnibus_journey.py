@@ -85,3 +85,14 @@ def test_the_will_demos_clerk_generates_and_downloads_an_omnibus_packet(page, wi
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     first_page_png(order, SCREENSHOTS / "omnibus-order.png")
+
+
+def test_an_administrator_opens_the_county_profile_from_the_policy_page(page, admin, settings):
+    settings.OFFICE_COUNTY = "will"
+    log_in(page, "admin")
+    go(page, "Policy")
+    page.get_by_role("link", name="See the whole profile, or change it").click()
+    page.wait_for_url("**/policy/county/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("County profile: Will County")
+    expect(page.locator("#to-confirm")).to_contain_text("the address of Will County Courthouse")
+    assert_accessible(page)
