@@ -4,7 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BIND ?= 127.0.0.1:8000
 WEB_CONCURRENCY ?= 2
-DEMO_ENV := DEBUG=1 DEMO_MODE=1
+# The demo's county (a shipped county profile: cook, will, mchenry), each in its own SQLite file.
+COUNTY ?= cook
+DEMO_DB := $(if $(filter cook,$(COUNTY)),db.sqlite3,db-$(COUNTY).sqlite3)
+DEMO_ENV := DEBUG=1 DEMO_MODE=1 OFFICE_COUNTY=$(COUNTY) SQLITE_PATH=$(DEMO_DB)
 
 .PHONY: install migrate demo serve worker test lint e2e chromium bench clean
 
@@ -21,7 +24,7 @@ migrate: install
 demo: install
 	$(DEMO_ENV) $(MAKE) --no-print-directory migrate
 	$(DEMO_ENV) $(PY) manage.py load_demo
-	@echo "Serving http://$(BIND)/  (demo users: asa, supervisor, clerk, admin; password: demo)"
+	@echo "Serving http://$(BIND)/  ($(COUNTY) county; demo users: asa, supervisor, clerk, admin; password: demo)"
 	$(DEMO_ENV) $(MAKE) --no-print-directory serve
 
 # The web process; docker-compose runs the same target.
@@ -56,6 +59,7 @@ bench: install
 	$(PY) -m benchmarks.engine
 	$(PY) -m benchmarks.pipeline
 	$(PY) -m benchmarks.packets --convictions 1000
+	$(PY) -m benchmarks.packets --county will --shape omnibus --convictions 1653
 	@if [ -n "$$DATABASE_URL" ]; then $(PY) -m benchmarks.review_pages --rows 1000000 && \
 	$(PY) -m benchmarks.search --rows 1000000; \
 	else echo "benchmarks.review_pages, benchmarks.search: set DATABASE_URL (PostgreSQL) to time the review pages and the search"; fi

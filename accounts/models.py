@@ -22,6 +22,10 @@ class Access(models.Model):
             ("view_packets", "See court packets"),
             ("handle_packets", "Generate and download packets, mark filed, record outcomes"),
             ("change_policy", "Change the office policy"),
+            (
+                "change_county_profile",
+                "See and change the county profile: court, addresses, packet shape",
+            ),
             ("view_reports", "See impact, equity and agreement reports"),
             ("view_audit", "See the audit log"),
             ("manage_users", "Manage users"),

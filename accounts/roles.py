@@ -23,7 +23,14 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "find_people",
     ),
     CLERK: ("view_packets", "handle_packets", "find_people"),
-    ADMIN: ("upload_lists", "change_policy", "view_reports", "view_audit", "manage_users"),
+    ADMIN: (
+        "upload_lists",
+        "change_policy",
+        "change_county_profile",
+        "view_reports",
+        "view_audit",
+        "manage_users",
+    ),
 }
 
 # The roles by name: the only groups the Admin role gives in the Users admin.

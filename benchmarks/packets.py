@@ -2,10 +2,13 @@
 
 Builds the packet (motion, orders, Exhibit A, notices, mailing list, manifest, zip) for
 ``--convictions`` synthetic convictions (default 1,000): the first rows of a synthetic ISP list
-(``demo.synthetic``) that the engine finds ELIGIBLE, each with its basis, all put in one
-court location as a batch would be. Generating and evaluating the list is not timed. Prints the
-seconds of each document and of the whole, the counts, the zip's size and the peak resident
-memory. Nothing is asserted: the numbers are for people (``make bench``).
+(``demo.synthetic``) of the ``--county``'s people (default cook) that the engine finds ELIGIBLE,
+each with its basis, all put in one court location as a batch would be. The papers are in the
+words of that county's shipped profile; ``--shape`` (per_case or omnibus) overrides its packet
+shape: ``--county will --shape omnibus --convictions 1653`` is Will County's filing of 2020.
+Generating and evaluating the list is not timed. Prints the seconds of each document and of the
+whole, the counts, the zip's size and the peak resident memory. Nothing is asserted: the numbers
+are for people (``make bench``).
 """
 
 from __future__ import annotations
@@ -24,10 +27,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 AS_OF = date(2026, 11, 25)
+# The batch's court location in a county whose list's column names it (a one-courthouse county
+# files in its courthouse).
 LOCATION = "MUNICIPAL DISTRICT 1"
 
 if TYPE_CHECKING:
-    from filings.documents.data import PacketConviction
+    from filings.documents.data import PacketConviction, PacketCounty
 
 
 def _peak_rss_mb() -> float:
@@ -43,16 +48,32 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def synthetic_convictions(count: int, seed: int) -> list[PacketConviction]:
-    """``count`` ELIGIBLE convictions of a synthetic list, as a batch would hand them over."""
-    from demo.synthetic import generate_rows
+def shipped_county(county: str, shape: str | None) -> tuple[PacketCounty, str]:
+    """The shipped profile of ``county`` as the papers take it, in ``shape`` if given, and
+    where it files a batch of the list's ``LOCATION`` (a one-courthouse county: there)."""
+    from eligibility.counties import SHIPPED
+    from eligibility.models import CountyProfile
+    from filings.documents.data import PacketCounty
+
+    values = {**SHIPPED[county], **({"packet_shape": shape} if shape else {})}
+    profile = CountyProfile(county=county, version=1, **values)
+    return PacketCounty.from_profile(profile), profile.location_of(LOCATION)
+
+
+def synthetic_convictions(
+    count: int, seed: int, *, county: str = "cook", location: str = LOCATION
+) -> list[PacketConviction]:
+    """``count`` ELIGIBLE convictions of a synthetic list of ``county``'s people, as a batch
+    would hand them over."""
+    from demo.synthetic import PLACES, generate_rows
+    from eligibility.counties import SHIPPED
     from eligibility.listfiles import CANONICAL_HEADERS
     from eligibility.rules import Policy, Record, evaluate
     from filings.documents.data import PacketConviction
 
     def rows(n: int) -> Iterator[tuple[Record, dict[str, str]]]:
         record_fields = set(Record.__dataclass_fields__)
-        for number, raw in enumerate(generate_rows(n, seed), start=1):
+        for number, raw in enumerate(generate_rows(n, seed, PLACES[county]), start=1):
             values = {field: raw[header].strip() for field, header in CANONICAL_HEADERS.items()}
             if any(values.values()):
                 known = {k: v for k, v in values.items() if k in record_fields}
@@ -61,7 +82,8 @@ def synthetic_convictions(count: int, seed: int) -> list[PacketConviction]:
     size = count * 8
     while True:
         pairs = list(rows(size))
-        results = evaluate([record for record, _ in pairs], Policy(), AS_OF)
+        policy = Policy(county=SHIPPED[county]["name"])
+        results = evaluate([record for record, _ in pairs], policy, AS_OF)
         chosen = [
             (values, result.details.get("basis", ""))
             for (_, values), result in zip(pairs, results, strict=True)
@@ -74,7 +96,7 @@ def synthetic_convictions(count: int, seed: int) -> list[PacketConviction]:
     return [
         PacketConviction(
             **{k: v for k, v in values.items() if k in fields and k != "court_location"},
-            court_location=LOCATION,
+            court_location=location,
             basis=basis,
         )
         for values, basis in chosen[:count]
@@ -85,6 +107,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--convictions", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=2019)
+    parser.add_argument(
+        "--county", default="cook", help="a shipped county profile: cook, will, mchenry"
+    )
+    parser.add_argument(
+        "--shape", choices=("per_case", "omnibus"), help="default: the county profile's"
+    )
     parser.add_argument(
         "--processes", type=int, help="rendering processes (default: FILINGS_PACKET_PROCESSES)"
     )
@@ -102,12 +130,16 @@ def main(argv: list[str] | None = None) -> None:
     from filings.documents.data import PacketRequest
     from filings.packets import build_packet, packet_processes
 
-    convictions = synthetic_convictions(args.convictions, args.seed)
+    county, location = shipped_county(args.county, args.shape)
+    convictions = synthetic_convictions(
+        args.convictions, args.seed, county=args.county, location=location
+    )
     request = PacketRequest(
         batch_reference="BENCH-1",
-        court_location=LOCATION,
+        court_location=location,
         generated_on=AS_OF,
         convictions=convictions,
+        county=county,
     )
     processes = args.processes or packet_processes()
     start_rss = _peak_rss_mb()
@@ -125,7 +157,8 @@ def main(argv: list[str] | None = None) -> None:
         f"{processes} rendering process{'es' if processes > 1 else ''}"
     )
     print(
-        f"packet of {counts.convictions} convictions: {counts.cases} orders, "
+        f"{county.name} County, {county.packet_shape} packet of {counts.convictions} "
+        f"convictions: {counts.cases} cases, {counts.orders} order{'s' * (counts.orders != 1)}, "
         f"{counts.people} people, {counts.notices} notices; {len(result.files)} files, "
         f"zip {result.size / 1024 / 1024:.1f} MB"
     )

@@ -140,6 +140,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.menu",
+                "eligibility.context_processors.office",
             ],
         },
     },
@@ -302,16 +303,17 @@ CELERY_BEAT_SCHEDULE = {
 RETENTION_DAYS = envint("RETENTION_DAYS", 60)
 SOURCE_RETENTION_DAYS = envint("SOURCE_RETENTION_DAYS", 30)
 
-# The office named on the court papers (their wording is in templates/filings/documents/). The
-# address is its lines separated by "|".
-OFFICE_STATE_ATTORNEY = os.getenv("OFFICE_STATE_ATTORNEY", "Eileen O'Neill Burke")
-OFFICE_NAME = os.getenv("OFFICE_NAME", "Cook County State's Attorney's Office")
+# The office's county (issue 21): the key of its county profile (eligibility/counties.py ships
+# cook, will and mchenry). The profile names the court, the office and everything else the papers
+# take from the county; an administrator edits it (/policy/county/).
+OFFICE_COUNTY = os.getenv("OFFICE_COUNTY", "cook").strip().lower() or "cook"
+# Before county profiles the office's names on the papers came from these; an installation that
+# set them keeps them: migrate puts them in the first version of its county's profile. Empty: the
+# profile's own. The address is its lines separated by "|".
+OFFICE_STATE_ATTORNEY = os.getenv("OFFICE_STATE_ATTORNEY", "")
+OFFICE_NAME = os.getenv("OFFICE_NAME", "")
 OFFICE_ADDRESS = tuple(
-    line.strip()
-    for line in os.getenv(
-        "OFFICE_ADDRESS", "69 W. Washington Street, Suite 3200|Chicago, Illinois 60602"
-    ).split("|")
-    if line.strip()
+    line.strip() for line in os.getenv("OFFICE_ADDRESS", "").split("|") if line.strip()
 )
 # Processes that render one packet's documents (0: one per CPU).
 FILINGS_PACKET_PROCESSES = envint("FILINGS_PACKET_PROCESSES", 0)

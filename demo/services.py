@@ -1,5 +1,7 @@
 """The demo (``manage.py load_demo``): one user per role (password "demo"), an invented ISP list
-imported and evaluated, and work for every role. Demo mode only; safe to run twice.
+imported and evaluated, and work for every role. Demo mode only; safe to run twice. The list's
+people live in the office's county (``OFFICE_COUNTY``: ``make demo COUNTY=will`` shows a Will
+County office, whose packets are omnibus).
 
 The top layer (design.md): it may use every app's services; no app imports it.
 """
@@ -19,9 +21,11 @@ from django.utils import timezone
 
 from accounts.roles import ADMIN, ASA, CLERK, SUPERVISOR
 from core.refusals import Refused
-from demo.synthetic import HEADERS, generate_rows, write_csv
+from demo.synthetic import HEADERS, PLACES, Place, generate_rows, write_csv
 from eligibility import services as eligibility_services
+from eligibility.counties import office_county
 from eligibility.models import Conviction, IspList
+from eligibility.selectors import profile_current
 from filings.models import Packet
 from filings.services import packet_request
 from review.models import Batch
@@ -41,6 +45,11 @@ DEMO_USERS = {"asa": ASA, "supervisor": SUPERVISOR, "clerk": CLERK, "admin": ADM
 
 class DemoRefused(Refused):
     """The demo was asked for outside demo mode."""
+
+
+def demo_place() -> Place:
+    """Where the demo list's people live: the office's county."""
+    return PLACES[office_county()]
 
 
 def demo_load(*, say: Callable[[str], Any] = print) -> None:
@@ -67,7 +76,9 @@ def _demo_list(*, supervisor: Any, say: Callable[[str], Any]) -> None:
         say(f"Demo list {DEMO_LIST_NAME} already imported.")
         return
     with tempfile.TemporaryDirectory() as tmp:
-        path = write_csv(Path(tmp) / DEMO_LIST_NAME, DEMO_LIST_ROWS, seed=DEMO_SEED)
+        path = write_csv(
+            Path(tmp) / DEMO_LIST_NAME, DEMO_LIST_ROWS, seed=DEMO_SEED, place=demo_place()
+        )
         isp_list = _store(path, supervisor)
     say(
         f"Demo list {DEMO_LIST_NAME}: {isp_list.rows_total} rows, "
@@ -103,18 +114,20 @@ def _demo_work(*, say: Callable[[str], Any]) -> None:
     eligible = Conviction.objects.filter(
         isp_list=isp_list, determination="ELIGIBLE", reasons=[]
     ).order_by("-disposition_on", "id")
-    # the three court locations with the most eligible convictions
-    counts: dict[str, int] = {}
-    for location in eligible.values_list("court_location", flat=True):
-        if location:
-            counts[location] = counts.get(location, 0) + 1
-    chosen = sorted(counts, key=lambda loc: (-counts[loc], loc))[:3]
-    for location in chosen:
-        for conviction in eligible.filter(court_location=location)[:8]:
-            decision_record(conviction=conviction, reviewer=asa, kind="confirm", version=0)
+    # Three batches of 8 in the court locations with the most eligible convictions, as the
+    # county profile finds a row's location (a one-courthouse county: three batches there).
+    profile = profile_current()
+    by_location: dict[str, list[Conviction]] = {}
+    for conviction in eligible:
+        if location := profile.location_of(conviction.court_location):
+            by_location.setdefault(location, []).append(conviction)
+    chosen = sorted(by_location, key=lambda loc: (-len(by_location[loc]), loc))[:3]
     made = []
-    for location in chosen:
-        batch = batch_services.batch_create(court_location=location, user=asa)
+    for number in range(3 if chosen else 0):
+        location = chosen[number % len(chosen)]
+        for conviction in by_location[location][8 * (number // len(chosen)) :][:8]:
+            decision_record(conviction=conviction, reviewer=asa, kind="confirm", version=0)
+        batch = batch_services.batch_create(court_location=location, user=asa, limit=8)
         batch_services.batch_transition(batch=batch, action="submit", user=asa)
         made.append(batch)
     if len(made) > 1:
@@ -131,7 +144,12 @@ def _demo_work(*, say: Callable[[str], Any]) -> None:
 def resent_rows() -> list[dict[str, str]]:
     """The demo list as the police send it again: rows 1, 2, 6, 7, 11, 12, … of the first
     (40 %), every fourth of them with its sentence corrected, then new rows."""
-    first = [row for row in generate_rows(DEMO_LIST_ROWS, seed=DEMO_SEED) if any(row.values())]
+    place = demo_place()
+    first = [
+        row
+        for row in generate_rows(DEMO_LIST_ROWS, seed=DEMO_SEED, place=place)
+        if any(row.values())
+    ]
     again = [row for number, row in enumerate(first) if number % 5 < 2]
     for number, row in enumerate(again):
         if number % 4 == 0:
@@ -139,7 +157,9 @@ def resent_rows() -> list[dict[str, str]]:
             again[number] = {**row, "SENTENCE": fixed}
     new = [
         {**row, "COURT_CASE_NUMBER": f"R{number:05d}"}
-        for number, row in enumerate(generate_rows(DEMO_RESENT_NEW_ROWS, seed=DEMO_SEED + 1))
+        for number, row in enumerate(
+            generate_rows(DEMO_RESENT_NEW_ROWS, seed=DEMO_SEED + 1, place=place)
+        )
         if any(row.values())
     ]
     return again + new

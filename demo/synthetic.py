@@ -18,6 +18,7 @@ import csv
 import random
 from bisect import bisect
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import accumulate
 from pathlib import Path
@@ -157,6 +158,71 @@ _AGENCIES = (
 _COURTS = ("CRIMINAL DIVISION", *tuple(f"MUNICIPAL DISTRICT {n}" for n in range(1, 7)))
 _COOK = ("COOK", "Cook", "COOK COUNTY", "cook county", " COOK ")
 _OTHER_COUNTIES = ("WILL", "KANE", "DUPAGE", "LAKE COUNTY", "Will County", "MCHENRY")
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a synthetic list's people live and were arrested: the county as the list spells it
+    (and the other counties of the rows that are not its), the court location column's values,
+    the arresting agencies (with an invented ORI), the cities (with a ZIP prefix) and streets."""
+
+    counties: tuple[str, ...]
+    other_counties: tuple[str, ...]
+    courts: tuple[str, ...]
+    agencies: tuple[tuple[str, str], ...]
+    cities: tuple[tuple[str, str], ...]
+    streets: tuple[str, ...]
+
+
+COOK = Place(_COOK, _OTHER_COUNTIES, _COURTS, _AGENCIES, _CITIES, _STREETS)
+# A one-courthouse county: the list's court location column says little, and is not read.
+WILL = Place(
+    counties=("WILL", "Will", "WILL COUNTY", "will county", " WILL "),
+    other_counties=("COOK", "KANE", "DUPAGE", "KENDALL", "Cook County", "GRUNDY"),
+    courts=("JOLIET", "12TH JUDICIAL CIRCUIT", "", "CIRCUIT COURT"),
+    agencies=(
+        ("JOLIET POLICE DEPARTMENT", "IL0990300"),
+        ("WILL COUNTY SHERIFF", "IL0990000"),
+        ("ILLINOIS STATE POLICE", "ILISP0000"),
+        ("BOLINGBROOK POLICE DEPARTMENT", "IL0990100"),
+        ("ROMEOVILLE POLICE DEPARTMENT", "IL0991500"),
+        ("PLAINFIELD POLICE DEPARTMENT", "IL0991300"),
+        ("LOCKPORT POLICE DEPARTMENT", "IL0990700"),
+        ("NEW LENOX POLICE DEPARTMENT", "IL0991100"),
+    ),
+    cities=(("JOLIET", "604"),) * 6
+    + (("BOLINGBROOK", "604"), ("ROMEOVILLE", "604"), ("PLAINFIELD", "605"), ("LOCKPORT", "604")),
+    streets=(
+        "JEFFERSON",
+        "COLLINS",
+        "RACE",
+        "LARKIN",
+        "BROADWAY",
+        "CASS",
+        "RAYNOR",
+        "ESSINGTON",
+        "WEBER",
+        "BRONK",
+    ),
+)
+MCHENRY = Place(
+    counties=("MCHENRY", "McHenry", "MCHENRY COUNTY", "mchenry county", " MCHENRY "),
+    other_counties=("COOK", "LAKE", "KANE", "BOONE", "Lake County", "DEKALB"),
+    courts=("WOODSTOCK", "22ND JUDICIAL CIRCUIT", "", "CIRCUIT COURT"),
+    agencies=(
+        ("MCHENRY COUNTY SHERIFF", "IL0630000"),
+        ("CRYSTAL LAKE POLICE DEPARTMENT", "IL0630300"),
+        ("ILLINOIS STATE POLICE", "ILISP0000"),
+        ("WOODSTOCK POLICE DEPARTMENT", "IL0632100"),
+        ("ALGONQUIN POLICE DEPARTMENT", "IL0630100"),
+        ("HARVARD POLICE DEPARTMENT", "IL0630700"),
+    ),
+    cities=(("WOODSTOCK", "600"),) * 4
+    + (("CRYSTAL LAKE", "600"), ("ALGONQUIN", "601"), ("HARVARD", "600"), ("MARENGO", "601")),
+    streets=("SEMINARY", "MAIN", "LAKE", "DEAN", "JACKSON", "VIRGINIA", "PINGREE", "RANDALL"),
+)
+# The demo's place for each county of the shipped profiles (eligibility.counties.SHIPPED).
+PLACES = {"cook": COOK, "will": WILL, "mchenry": MCHENRY}
 
 # Amount descriptions per subsection: Section 4 before 2016-07-29, after, and Section 5.
 _GRAMS_OLD = (
@@ -349,13 +415,16 @@ _DATE_STYLES = _Weighted(
 )
 
 
-def generate_rows(n: int, seed: int = DEFAULT_SEED) -> Iterator[dict[str, str]]:
-    """Yield exactly ``n`` rows of an invented ISP list (a blank row is a dict of empty cells)."""
+def generate_rows(
+    n: int, seed: int = DEFAULT_SEED, place: Place = COOK
+) -> Iterator[dict[str, str]]:
+    """Yield exactly ``n`` rows of an invented ISP list (a blank row is a dict of empty cells),
+    of people of ``place`` (Cook County unless told)."""
     rng = random.Random(seed)
     produced = 0
     person = 0
     while produced < n:
-        rows = _person_rows(rng, person)
+        rows = _person_rows(rng, person, place)
         if rng.random() < 0.004:
             rows.append(dict.fromkeys(HEADERS, ""))
         for row in rows:
@@ -381,13 +450,13 @@ def synthetic_records(n: int, seed: int = DEFAULT_SEED) -> Iterator[Record]:
             yield Record(row=number, **values)
 
 
-def write_csv(path: Path | str, n: int, seed: int = DEFAULT_SEED) -> Path:
+def write_csv(path: Path | str, n: int, seed: int = DEFAULT_SEED, place: Place = COOK) -> Path:
     """Write ``n`` synthetic rows as a UTF-8 CSV file (RFC 4180, CRLF); same seed, same bytes."""
     path = Path(path)
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(HEADERS)
-        for row in generate_rows(n, seed):
+        for row in generate_rows(n, seed, place):
             writer.writerow(row.values())
     return path
 
@@ -432,13 +501,13 @@ def _iso_date(text: str) -> date | None:
 # People, cases, charges -------------------------------------------------------------------------
 
 
-def _person_rows(rng: random.Random, person: int) -> list[dict[str, str]]:
+def _person_rows(rng: random.Random, person: int, place: Place) -> list[dict[str, str]]:
     sid = str(1_100_000 + person * 3 + _below(rng, 3)) if rng.random() < 0.86 else ""
     last = _pick(rng, _LAST_NAMES)
     first = _pick(rng, _FIRST_NAMES)
     middle = _pick(rng, _MIDDLE_NAMES)
     born = _BORN_FROM + timedelta(days=_below(rng, (_BORN_TO - _BORN_FROM).days))
-    city, zip_prefix = _pick(rng, _CITIES)
+    city, zip_prefix = _pick(rng, place.cities)
     has_address = rng.random() < 0.9
     person_cells = {
         "SID": sid,
@@ -449,7 +518,7 @@ def _person_rows(rng: random.Random, person: int) -> list[dict[str, str]]:
         "SEX": _pick(rng, "MMMMF"),
         "RACE": _pick(rng, "BBBWWHHAU"),
         "ADDRESS": (
-            f"{_between(rng, 100, 12999)} {_pick(rng, 'NSEW')} {_pick(rng, _STREETS)} "
+            f"{_between(rng, 100, 12999)} {_pick(rng, 'NSEW')} {_pick(rng, place.streets)} "
             f"{_pick(rng, ('ST', 'AVE', 'BLVD', 'RD'))}"
             if has_address
             else ""
@@ -461,7 +530,7 @@ def _person_rows(rng: random.Random, person: int) -> list[dict[str, str]]:
     rows: list[dict[str, str]] = []
     cases = 1 + min(int(rng.expovariate(1.1)), 5)
     for _ in range(cases):
-        for charge in _case_charges(rng, born):
+        for charge in _case_charges(rng, born, place):
             row = dict.fromkeys(HEADERS, "")
             row.update(person_cells)
             row.update(charge)
@@ -471,7 +540,7 @@ def _person_rows(rng: random.Random, person: int) -> list[dict[str, str]]:
     return rows
 
 
-def _case_charges(rng: random.Random, born: date) -> list[dict[str, str]]:
+def _case_charges(rng: random.Random, born: date, place: Place) -> list[dict[str, str]]:
     oldest = min(65, (_LAST_OFFENSE - born).days * 100 // 36525)
     roll = rng.random()
     if roll < 0.04:
@@ -488,8 +557,8 @@ def _case_charges(rng: random.Random, born: date) -> list[dict[str, str]]:
             offense = earlier
     disposed = offense + timedelta(days=_between(rng, 15, 420))
     arrested = offense + timedelta(days=_pick(rng, (0, 0, 0, 1)))
-    agency, ori = _pick(rng, _AGENCIES)
-    county = _pick(rng, _COOK) if rng.random() < 0.93 else _pick(rng, _OTHER_COUNTIES)
+    agency, ori = _pick(rng, place.agencies)
+    county = _pick(rng, place.counties) if rng.random() < 0.93 else _pick(rng, place.other_counties)
     case = {
         "DCN": str(_between(rng, 10_000_000, 12_999_999)) if rng.random() < 0.85 else "",
         "ARREST_DATE": _date_text(rng, arrested) if rng.random() < 0.9 else "",
@@ -497,7 +566,7 @@ def _case_charges(rng: random.Random, born: date) -> list[dict[str, str]]:
         "ARREST_ORI": ori,
         "COUNTY": county,
         "COURT_CASE_NUMBER": _case_number(rng, disposed) if rng.random() < 0.995 else "",
-        "COURT_LOCATION": _pick(rng, _COURTS),
+        "COURT_LOCATION": _pick(rng, place.courts),
         "OFFENSE_DATE": _date_text(rng, offense) if rng.random() < 0.85 else "",
     }
     disposition_date = _date_text(rng, disposed) if rng.random() < 0.99 else ""

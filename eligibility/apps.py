@@ -14,9 +14,19 @@ def _ensure_policy(sender: AppConfig, **kwargs: Any) -> None:
         OfficePolicy.objects.create(version=1, note="The defaults of the eligibility rules.")
 
 
+def _ensure_profiles(sender: AppConfig, **kwargs: Any) -> None:
+    # The shipped county profiles, after a flush too (migrate loads them first: 0011).
+    from eligibility.counties import profiles_load
+    from eligibility.models import CountyProfile
+
+    profiles_load(CountyProfile)
+
+
 class EligibilityConfig(AppConfig):
     name = "eligibility"
     verbose_name = "ISP lists and eligibility"
 
     def ready(self) -> None:
         post_migrate.connect(_ensure_policy, sender=self)
+        post_migrate.connect(_ensure_profiles, sender=self)
+        from eligibility import checks  # noqa: F401  (registers the checks)

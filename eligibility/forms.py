@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from eligibility.models import OfficePolicy
+from eligibility.counties import CONFIRMABLE, EDITABLE, FIELDS, locations_read, locations_text
+from eligibility.models import CountyProfile, OfficePolicy
 from eligibility.policy import SWITCHES
 
 
@@ -43,7 +44,6 @@ class ReevaluateForm(forms.Form):
 class PolicyForm(forms.Form):
     """A proposed version of the office policy (spec section 9)."""
 
-    county = forms.CharField(max_length=60, label=SWITCHES["county"]["label"])
     max_grams = forms.DecimalField(
         required=False,
         min_value=0,
@@ -86,9 +86,72 @@ class PolicyForm(forms.Form):
     def policy_values(self) -> dict[str, object]:
         data = self.cleaned_data
         return {
-            "county": data["county"],
             "max_grams": data["max_grams"],
             "section5_misdemeanor": data["section5_misdemeanor"],
             "violent_association": data["violent_association"],
             "recent_sentence_days": data["recent_sentence_days"],
+        }
+
+
+class CountyProfileForm(forms.Form):
+    """A new version of the office's county profile (issue 21)."""
+
+    court = forms.CharField(max_length=200)
+    circuit = forms.CharField(max_length=200)
+    caption = forms.CharField(max_length=200)
+    location_rule = forms.ChoiceField(
+        choices=CountyProfile.LocationRule.choices, widget=forms.RadioSelect
+    )
+    locations = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+    clerk = forms.CharField(max_length=200)
+    clerk_address = forms.CharField(max_length=300)
+    police = forms.CharField(max_length=200)
+    police_address = forms.CharField(max_length=300)
+    state_attorney = forms.CharField(max_length=200)
+    office_title = forms.CharField(max_length=200)
+    office_name = forms.CharField(max_length=200)
+    office_address = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    help_line = forms.CharField(max_length=100, required=False)
+    legal_aid = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    packet_shape = forms.ChoiceField(
+        choices=CountyProfile.PacketShape.choices, widget=forms.RadioSelect
+    )
+    to_confirm = forms.MultipleChoiceField(
+        choices=[(name, FIELDS[name]["label"]) for name in CONFIRMABLE],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Still to confirm",
+        help_text="Untick a value once the office has checked it.",
+    )
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Why (required)"
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for name, field in self.fields.items():
+            if name in FIELDS:
+                field.label = FIELDS[name]["label"]
+                field.help_text = FIELDS[name]["help"]
+
+    @classmethod
+    def initial_of(cls, profile: CountyProfile) -> dict[str, object]:
+        return {
+            **{name: getattr(profile, name) for name in EDITABLE},
+            "locations": locations_text(profile.locations),
+            "to_confirm": list(profile.to_confirm),
+        }
+
+    def clean_locations(self) -> list[dict[str, object]]:
+        try:
+            return locations_read(self.cleaned_data["locations"])
+        except ValueError as problem:
+            raise forms.ValidationError(str(problem)) from None
+
+    def profile_values(self) -> dict[str, object]:
+        data = self.cleaned_data
+        return {
+            **{name: data[name] for name in EDITABLE},
+            "locations": data["locations"],
+            "to_confirm": data["to_confirm"],
         }

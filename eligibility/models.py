@@ -43,7 +43,6 @@ class OfficePolicy(models.Model):
         REVIEW = "review", "Send to review"
 
     version = models.PositiveIntegerField(unique=True)
-    county = models.CharField(max_length=60, default="COOK")
     max_grams = models.DecimalField(
         max_digits=9,
         decimal_places=2,
@@ -72,9 +71,11 @@ class OfficePolicy(models.Model):
     def __str__(self) -> str:
         return f"policy v{self.version}"
 
-    def as_rules_policy(self) -> Policy:
+    def as_rules_policy(self, *, county: str) -> Policy:
+        """The engine's policy: these switches, and the county of the office's profile (the
+        county is not a switch of the policy: ``CountyProfile.name``, issue 21)."""
         return Policy(
-            county=self.county,
+            county=county,
             max_grams=None if self.max_grams is None else float(self.max_grams),
             section5_misdemeanor=self.section5_misdemeanor,  # type: ignore[arg-type]
             violent_association=self.violent_association,  # type: ignore[arg-type]
@@ -82,7 +83,113 @@ class OfficePolicy(models.Model):
         )
 
     def values(self) -> dict[str, Any]:
-        return {"version": self.version, **self.as_rules_policy().as_dict()}
+        return {
+            "version": self.version,
+            "max_grams": None if self.max_grams is None else float(self.max_grams),
+            "section5_misdemeanor": self.section5_misdemeanor,
+            "violent_association": self.violent_association,
+            "recent_sentence_days": self.recent_sentence_days,
+        }
+
+
+class CountyProfile(models.Model):
+    """One version of a county's profile (``eligibility.counties``): the court, the circuit,
+    the caption, the court locations, the service list, the office, the letters' help and the
+    packet's shape. Versions are never edited: a change adds a version of the office's own
+    county's profile, and every packet records the version it was made with."""
+
+    class LocationRule(models.TextChoices):
+        COLUMN = "column", "The list's court location column names it"
+        SINGLE = "single", "Always the same: the county's one courthouse"
+
+    class PacketShape(models.TextChoices):
+        PER_CASE = "per_case", "Per case: one motion for the batch, one proposed order per case"
+        OMNIBUS = (
+            "omnibus",
+            (
+                "Omnibus: one motion and one order for the whole batch, granting the convictions "
+                "of Exhibit A by line number"
+            ),
+        )
+
+    county = models.SlugField(max_length=30)  # OFFICE_COUNTY: "cook", "will", "mchenry"
+    version = models.PositiveIntegerField()
+    name = models.CharField(max_length=60)
+    court = models.CharField(max_length=200)
+    circuit = models.CharField(max_length=200)
+    caption = models.CharField(max_length=200)
+    location_rule = models.CharField(max_length=10, choices=LocationRule.choices)
+    # [{"name": ..., "address": ..., "to_confirm": bool}], the one courthouse first
+    locations = models.JSONField(default=list)
+    clerk = models.CharField(max_length=200)
+    clerk_address = models.CharField(max_length=300)
+    police = models.CharField(max_length=200)
+    police_address = models.CharField(max_length=300)
+    state_attorney = models.CharField(max_length=200)
+    office_title = models.CharField(max_length=200)
+    office_name = models.CharField(max_length=200)
+    office_address = models.TextField()  # its lines
+    help_line = models.CharField(max_length=100, blank=True)
+    legal_aid = models.TextField()
+    packet_shape = models.CharField(max_length=10, choices=PacketShape.choices)
+    # Fields whose value the office is still to confirm (``counties.CONFIRMABLE``).
+    to_confirm = models.JSONField(default=list, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["county", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "version"], name="one_profile_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} County profile v{self.version}"
+
+    @property
+    def office_address_lines(self) -> tuple[str, ...]:
+        return tuple(line.strip() for line in self.office_address.splitlines() if line.strip())
+
+    @property
+    def single_location(self) -> str:
+        """The one courthouse's name when every row is in it, else ""."""
+        if self.location_rule == self.LocationRule.SINGLE and self.locations:
+            return str(self.locations[0]["name"])
+        return ""
+
+    def location_of(self, court_location: str) -> str:
+        """Where a row is filed: the courthouse of a one-courthouse county, else its list's
+        court location column as written."""
+        return self.single_location or court_location
+
+    @property
+    def unconfirmed(self) -> list[str]:
+        """What the office is still to confirm, in words (the profile page's warning)."""
+        from eligibility.counties import FIELDS
+
+        found = [FIELDS[name]["label"] for name in self.to_confirm if name in FIELDS]
+        found += [
+            f"the address of {location['name']}"
+            for location in self.locations
+            if location.get("to_confirm")
+        ]
+        return found
+
+    def values(self) -> dict[str, Any]:
+        """Every field a version holds, for the audit log (from → to)."""
+        from eligibility.counties import EDITABLE
+
+        return {
+            "version": self.version,
+            "county": self.county,
+            "name": self.name,
+            **{name: getattr(self, name) for name in EDITABLE},
+            "locations": self.locations,
+            "to_confirm": self.to_confirm,
+        }
 
 
 class IspList(models.Model):

@@ -18,7 +18,8 @@ SWITCHES: dict[str, dict[str, str]] = {
     "county": {
         "label": "County",
         "meaning": "Rows from any other county are not eligible (rule R2): this office can only "
-        "move the court of its own county.",
+        "move the court of its own county. It is the county of the office's county profile, "
+        "not a switch of the policy.",
         "basis": "A State's Attorney acts in the courts of the county: 20 ILCS 2630/5.2(i).",
     },
     "max_grams": {
@@ -154,7 +155,7 @@ def policy_impact(
 def policy_from_values(values: dict[str, Any]) -> Policy:
     grams = values.get("max_grams")
     return Policy(
-        county=str(values.get("county") or "COOK").strip().upper(),
+        county=str(values["county"]).strip().upper(),
         max_grams=None if grams in (None, "", "none") else float(grams),
         section5_misdemeanor=values.get("section5_misdemeanor", "review"),
         violent_association=values.get("violent_association", "not_eligible"),

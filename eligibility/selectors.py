@@ -11,9 +11,11 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
 
+from eligibility.counties import office_county
 from eligibility.identity import FACT_LABELS
 from eligibility.listfiles import DATE_FIELDS
-from eligibility.models import Conviction, Determination, IspList, OfficePolicy
+from eligibility.models import Conviction, CountyProfile, Determination, IspList, OfficePolicy
+from eligibility.rules import Policy
 
 
 def policy_current() -> OfficePolicy:
@@ -22,6 +24,32 @@ def policy_current() -> OfficePolicy:
     if policy is None:
         raise OfficePolicy.DoesNotExist("no office policy: run manage.py migrate")
     return policy
+
+
+def profile_current() -> CountyProfile:
+    """The office's county profile in force: the newest version of ``OFFICE_COUNTY``'s (the
+    shipped ones come with migrate)."""
+    profile = CountyProfile.objects.filter(county=office_county()).order_by("-version").first()
+    if profile is None:
+        raise CountyProfile.DoesNotExist(
+            f"no county profile for OFFICE_COUNTY={office_county()!r}: run manage.py migrate "
+            "(the application ships cook, will and mchenry)"
+        )
+    return profile
+
+
+def profile_history() -> QuerySet[CountyProfile]:
+    return (
+        CountyProfile.objects.filter(county=office_county())
+        .select_related("changed_by")
+        .order_by("-version")
+    )
+
+
+def rules_policy(policy: OfficePolicy) -> Policy:
+    """The engine's policy of an office policy version: its switches, and the office's county
+    (from the county profile: the county is not a switch an office changes)."""
+    return policy.as_rules_policy(county=profile_current().name)
 
 
 def policy_history() -> QuerySet[OfficePolicy]:

@@ -59,6 +59,7 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from core.uploads import size_problem
 from eligibility import selectors
+from eligibility.counties import CONFIRMABLE, EDITABLE, office_county
 from eligibility.identity import FACTS, conviction_identity, fact_changes
 from eligibility.listfiles import (
     EXTRA_FIELDS,
@@ -73,7 +74,14 @@ from eligibility.listfiles import (
     open_list,
     unreadable_fields,
 )
-from eligibility.models import Conviction, IspList, ListPart, ListShard, OfficePolicy
+from eligibility.models import (
+    Conviction,
+    CountyProfile,
+    IspList,
+    ListPart,
+    ListShard,
+    OfficePolicy,
+)
 from eligibility.rules import RULESET_VERSION, evaluate
 from eligibility.rules.dates import read_date
 from eligibility.rules.engine import person_key
@@ -950,7 +958,7 @@ def list_evaluate_chunk(*, list_id: int, run: int, lo: int, hi: int) -> int:
         _maybe_finish(list_id, run)
         return 0
     records = [Record(*row[1:]) for row in rows]
-    results = evaluate(records, isp_list.policy.as_rules_policy(), isp_list.as_of)
+    results = evaluate(records, selectors.rules_policy(isp_list.policy), isp_list.as_of)
     ids = [row[0] for row in rows]
     with transaction.atomic():
         # Rows this run already wrote are skipped (same run, same results), so ``fresh`` counts
@@ -1372,7 +1380,6 @@ def policy_adopt(*, values: dict[str, Any], user: Any, comment: str) -> OfficePo
         version = (current.version if current else 0) + 1
         policy = OfficePolicy.objects.create(
             version=version,
-            county=str(values["county"]).strip().upper(),
             max_grams=values.get("max_grams"),
             section5_misdemeanor=values["section5_misdemeanor"],
             violent_association=values["violent_association"],
@@ -1391,3 +1398,51 @@ def policy_adopt(*, values: dict[str, Any], user: Any, comment: str) -> OfficePo
             },
         )
     return policy
+
+
+# The county profile (issue 21) -------------------------------------------------------------------
+
+
+def profile_adopt(*, values: dict[str, Any], user: Any, comment: str) -> CountyProfile:
+    """Adopt a new version of the office's county profile (versions are never edited in place:
+    a packet made before keeps the version it was made with). ``values``: the fields of
+    ``counties.EDITABLE``, ``locations`` and ``to_confirm``."""
+    if not comment.strip():
+        raise ValueError("A comment saying why the profile changes is required.")
+    with transaction.atomic():
+        current = (
+            CountyProfile.objects.select_for_update()
+            .filter(county=office_county())
+            .order_by("-version")
+            .first()
+        )
+        if current is None:
+            raise CountyProfile.DoesNotExist(f"no county profile for {office_county()!r}")
+        changes = {name: values[name] for name in EDITABLE}
+        profile = CountyProfile.objects.create(
+            county=current.county,
+            version=current.version + 1,
+            name=current.name,
+            **changes,
+            locations=values["locations"],
+            to_confirm=[name for name in CONFIRMABLE if name in values.get("to_confirm", ())],
+            changed_by=user,
+            note=comment.strip(),
+        )
+        before, after = current.values(), profile.values()
+        audit_record(
+            action="county_profile.change",
+            actor=user,
+            obj=profile,
+            detail={
+                "from_version": current.version,
+                "to_version": profile.version,
+                "changed": {
+                    name: [before[name], after[name]]
+                    for name in after
+                    if name != "version" and before.get(name) != after[name]
+                },
+                "comment": profile.note,
+            },
+        )
+    return profile

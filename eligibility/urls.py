@@ -14,4 +14,5 @@ urlpatterns = [
     path("lists/<int:pk>/resume/", views.list_resume, name="list_resume"),
     path("policy/", views.policy, name="policy"),
     path("policy/reevaluate/", views.policy_reevaluate, name="policy_reevaluate"),
+    path("policy/county/", views.county_profile, name="county_profile"),
 ]

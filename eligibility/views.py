@@ -11,7 +11,14 @@ from accounts.audit import audit_record
 from accounts.middleware import accepts_upload
 from core.spreadsheets import xlsx_response
 from eligibility import selectors, services
-from eligibility.forms import ListUploadForm, PolicyForm, ReevaluateForm, RestartForm
+from eligibility.counties import FIELDS as COUNTY_FIELDS
+from eligibility.forms import (
+    CountyProfileForm,
+    ListUploadForm,
+    PolicyForm,
+    ReevaluateForm,
+    RestartForm,
+)
 from eligibility.listfiles import ListRefused
 from eligibility.models import IspList, OfficePolicy
 from eligibility.policy import SWITCHES, policy_from_values, policy_impact
@@ -174,6 +181,8 @@ def policy(request: HttpRequest) -> HttpResponse:
     """The policy in force, its history, and a proposed change: preview its impact (stores
     nothing) or adopt it (a new version, with a required comment)."""
     current = selectors.policy_current()
+    profile = selectors.profile_current()
+    in_force = current.as_rules_policy(county=profile.name)
     initial = {**current.values(), "comment": ""}
     form = PolicyForm(request.POST or None, initial=initial)
     impact = None
@@ -193,15 +202,16 @@ def policy(request: HttpRequest) -> HttpResponse:
             chosen = form.cleaned_data["preview_list"]
             impact = policy_impact(
                 lists=[chosen] if chosen else list(selectors.lists_ready()),
-                current=current.as_rules_policy(),
-                proposed=policy_from_values(values),
+                current=in_force,
+                proposed=policy_from_values({**values, "county": profile.name}),
             )
     context = {
         "current": current,
         "switches": [
             (name, SWITCHES[name], _switch_text(current, name, value))
-            for name, value in current.as_rules_policy().as_dict().items()
+            for name, value in in_force.as_dict().items()
         ],
+        "profile": profile,
         "history": selectors.policy_history(),
         "form": form,
         "impact": impact,
@@ -238,3 +248,39 @@ def policy_reevaluate(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, "Choose at least one list to re-evaluate.")
     return redirect("policy")
+
+
+@requires("change_county_profile")
+def county_profile(request: HttpRequest) -> HttpResponse:
+    """The office's county profile in force, its history, and a new version (with a required
+    comment): what the court papers take from the county (issue 21)."""
+    current = selectors.profile_current()
+    form = CountyProfileForm(
+        request.POST or None, initial={**CountyProfileForm.initial_of(current), "comment": ""}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            adopted = services.profile_adopt(
+                values=form.profile_values(),
+                user=request.user,
+                comment=form.cleaned_data["comment"],
+            )
+        except ValueError as refused:
+            form.add_error("comment", str(refused))
+        else:
+            messages.success(
+                request,
+                f"County profile version {adopted.version} is now in force; packets made "
+                "before keep the version they were made with.",
+            )
+            return redirect("county_profile")
+    return render(
+        request,
+        "eligibility/county_profile.html",
+        {
+            "profile": current,
+            "fields": COUNTY_FIELDS,
+            "history": selectors.profile_history(),
+            "form": form,
+        },
+    )

@@ -3,8 +3,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from eligibility.models import Conviction
+from eligibility.counties import office_county
+from eligibility.models import Conviction, CountyProfile
 from review.models import Batch
+
+
+def profile_in_force() -> int:
+    """The id of the office's county profile in force: a packet is made with it unless told."""
+    return (
+        CountyProfile.objects.filter(county=office_county())
+        .order_by("-version")
+        .values_list("pk", flat=True)[0]
+    )
 
 
 class Packet(models.Model):
@@ -23,6 +33,11 @@ class Packet(models.Model):
 
     batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="packets")
     batch_revision = models.PositiveIntegerField(default=0)  # ``Batch.revision`` it was made from
+    # The county profile version its documents are made with (issue 21): a profile changed
+    # afterwards changes nothing in it, nor in its file rendered again after a purge.
+    profile = models.ForeignKey(
+        CountyProfile, on_delete=models.PROTECT, related_name="packets", default=profile_in_force
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.GENERATING)
     message = models.TextField(blank=True)
     file = models.FileField(upload_to="packets/%Y/%m/", max_length=255, blank=True)

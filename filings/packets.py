@@ -2,7 +2,8 @@
 their SHA-256 hashes (issue 7).
 
 ``build_packet(request, destination)`` is what the packet task calls. The PDFs are rendered in
-parts (the motion; the orders, some tens of cases to a part; the letters, a hundred to a part),
+parts (the motion; the orders, some tens of cases to a part, or the one order of an omnibus
+packet, ``order.pdf``; the letters, a hundred to a part),
 in a pool of processes when there is more than one CPU, because a batch of a thousand
 convictions makes some two thousand pages at ten to a hundred milliseconds each. Each
 part is written to a scratch folder beside the zip; the zip takes the files in a fixed order as
@@ -33,10 +34,17 @@ from pypdf import PdfWriter
 
 from filings.documents.data import Notice, PacketRequest
 from filings.documents.exhibit import exhibit_xlsx, mailing_list_csv
-from filings.documents.pdfs import Press, motion_pdf, notices_pdf, order_pdfs
+from filings.documents.pdfs import (
+    Press,
+    motion_pdf,
+    notices_pdf,
+    omnibus_order_pdf,
+    order_pdfs,
+)
 from filings.zipdates import ZipDateTime, zip_date_time
 
 MOTION = "motion.pdf"
+OMNIBUS_ORDER = "order.pdf"
 EXHIBIT = "exhibit-a.xlsx"
 NOTICES = "notices.pdf"
 MAILING_LIST = "mailing-list.csv"
@@ -60,6 +68,8 @@ class PacketFile:
 class PacketCounts:
     convictions: int
     cases: int
+    # proposed orders: one per case, or one for an omnibus packet
+    orders: int
     people: int
     # people with a last known address get a letter; the others are counted, not written to
     notices: int
@@ -86,7 +96,7 @@ def packet_filename(batch_reference: str) -> str:
 
 @dataclass(frozen=True)
 class _Part:
-    kind: Literal["motion", "orders", "notices"]
+    kind: Literal["motion", "orders", "omnibus", "notices"]
     start: int = 0
     stop: int = 0
 
@@ -110,6 +120,10 @@ def _render_part(request: PacketRequest, part: _Part, *, scratch: str) -> _Rende
         path = os.path.join(scratch, MOTION)
         Path(path).write_bytes(motion_pdf(request, Press()))
         files.append((MOTION, path))
+    elif part.kind == "omnibus":
+        path = os.path.join(scratch, OMNIBUS_ORDER)
+        Path(path).write_bytes(omnibus_order_pdf(request))
+        files.append((OMNIBUS_ORDER, path))
     elif part.kind == "orders":
         cases = request.cases()[part.start : part.stop]
         for case, pdf in order_pdfs(request, cases):
@@ -126,13 +140,17 @@ def _render_part(request: PacketRequest, part: _Part, *, scratch: str) -> _Rende
     return _Rendered(part, tuple(files), time.perf_counter() - began, pages)
 
 
-def _parts(cases: int, letters: int) -> list[_Part]:
-    # The motion first: it is the longest part, and starts while the others wait for a process.
+def _parts(cases: int, letters: int, *, omnibus: bool = False) -> list[_Part]:
+    # The motion first: it is the longest part, and starts while the others wait for a process;
+    # an omnibus order next (a long table too), then the short papers.
     parts = [_Part("motion")]
-    parts += [
-        _Part("orders", start, min(start + ORDERS_PER_PART, cases))
-        for start in range(0, cases, ORDERS_PER_PART)
-    ]
+    if omnibus:
+        parts.append(_Part("omnibus"))
+    else:
+        parts += [
+            _Part("orders", start, min(start + ORDERS_PER_PART, cases))
+            for start in range(0, cases, ORDERS_PER_PART)
+        ]
     parts += [
         _Part("notices", start, min(start + LETTERS_PER_PART, letters))
         for start in range(0, letters, LETTERS_PER_PART)
@@ -229,7 +247,8 @@ def build_packet(
     people = request.people()
     cases = request.cases()
     letters = request.letters()
-    parts = _parts(len(cases), len(letters))
+    omnibus = request.county.omnibus
+    parts = _parts(len(cases), len(letters), omnibus=omnibus)
     seconds: dict[str, float] = {}
     stamp = zip_date_time(request.generated_on)
 
@@ -258,7 +277,7 @@ def build_packet(
                 else:
                     for name, path in result.files:
                         packet.add_file(name, path)
-                if kind == "orders" and result.part.stop == len(cases):
+                if kind == "omnibus" or (kind == "orders" and result.part.stop == len(cases)):
                     # the exhibit follows the orders, before the notices
                     packet.add(EXHIBIT, exhibit_xlsx(request))
                 if progress is not None:
@@ -294,6 +313,7 @@ def build_packet(
         counts=PacketCounts(
             convictions=len(request.convictions),
             cases=len(cases),
+            orders=1 if omnibus else len(cases),
             people=len(people),
             notices=len(notices),
             people_without_address=len(people) - len(notices),

@@ -18,10 +18,16 @@ its tests rather than printing wrong)::
           <column>…</column><column>…</column>
         </columns>
         <keep>…kept on one page…</keep>
+        <table widths="6 30 14" header="1" size="8">  (ruled, its header rows on every page)
+          <row><cell>No.</cell><cell>Name</cell><cell>Struck</cell></row> …
+        </table>
         <rule width="3.2in"/>  (a line to sign on)
         <space height="12pt"/>
       </section>
     </document>
+
+A ``table`` is for a long list the court reads line by line (the omnibus order's Exhibit A):
+each cell wraps its text, a row is never split across pages, and the header rows repeat.
 
 Each section starts on a new page; ``{page}`` and ``{pages}`` in its footer count the section's
 own pages ("Page 1 of 2" of one order), and its running text is printed at the top right of its
@@ -316,6 +322,49 @@ class _Builder:
                 spaceAfter=2,
             )
         ]
+
+    def _table(self, element: ElementTree.Element) -> list[Flowable]:
+        rows = list(element)
+        if not rows or any(row.tag != "row" for row in rows):
+            raise PaperError("<table> holds <row> elements only")
+        shares = [float(share) for share in element.get("widths", "").split()]
+        header = int(element.get("header", "0"))
+        size = length(element.get("size", "9"))
+        plain = ParagraphStyle(
+            "cell", parent=self.styles["line"], fontSize=size, leading=size * 1.2
+        )
+        bold = ParagraphStyle("cell-head", parent=plain, fontName=f"{FONT}-Bold")
+        data = []
+        for index, row in enumerate(rows):
+            cells = list(row)
+            if any(cell.tag != "cell" for cell in cells):
+                raise PaperError("<row> holds <cell> elements only")
+            if len(cells) != len(shares):
+                raise PaperError(
+                    f"<table widths> gives {len(shares)} widths for {len(cells)} cells"
+                )
+            style = bold if index < header else plain
+            data.append([Paragraph(_inline(cell), style) for cell in cells])
+        total = sum(shares)
+        table = Table(
+            data,
+            colWidths=[self.frame_width * share / total for share in shares],
+            repeatRows=header,
+            splitByRow=1,
+        )
+        commands: list[tuple[Any, ...]] = [
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 2),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+            ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ]
+        if header:
+            commands.append(("BACKGROUND", (0, 0), (-1, header - 1), colors.HexColor("#e8e8e8")))
+        table.setStyle(TableStyle(commands))
+        table.hAlign = "LEFT"
+        return [table]
 
     def _columns(self, element: ElementTree.Element) -> list[Flowable]:
         columns = list(element)

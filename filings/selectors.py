@@ -35,7 +35,7 @@ def batch_for_packet(pk: int) -> Batch:
 
 def packet_for_page(pk: int) -> Packet:
     """The packet a page shows or acts on, with its batch; Http404 when there is none."""
-    return get_object_or_404(Packet.objects.select_related("batch"), pk=pk)
+    return get_object_or_404(Packet.objects.select_related("batch", "profile"), pk=pk)
 
 
 def rulings_pending(*, batch_id: int) -> QuerySet[Conviction]:

@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from core.refusals import Refused
+from eligibility import selectors as eligibility_selectors
 from eligibility.models import Conviction
-from filings.documents.data import PacketConviction, PacketRequest
+from filings.documents.data import PacketConviction, PacketCounty, PacketRequest
 from filings.exhibit_outcomes import (
     ExhibitLine,
     ExhibitRefused,
@@ -56,14 +57,20 @@ def packet_request(*, batch: Batch, user: Any) -> Packet:
         if of_this_revision.exclude(status=Packet.Status.FAILED).exists():
             raise PacketRefused("This batch already has a packet.")
         Packet.objects.filter(batch=locked, status=Packet.Status.FAILED).delete()
+        profile = eligibility_selectors.profile_current()
         packet = Packet.objects.create(
-            batch=locked, batch_revision=locked.revision, generated_by=user
+            batch=locked, batch_revision=locked.revision, generated_by=user, profile=profile
         )
         audit_record(
             action="packet.request",
             actor=user,
             obj=packet,
-            detail={"batch": batch.pk, "revision": locked.revision},
+            detail={
+                "batch": batch.pk,
+                "revision": locked.revision,
+                "county_profile": profile.version,
+                "shape": profile.packet_shape,
+            },
         )
         packet_id = packet.pk
         transaction.on_commit(lambda: packet_send(packet_id=packet_id))
@@ -105,14 +112,14 @@ def packet_generate(*, packet_id: int) -> Packet:
     """Render the packet's documents into a zip and store it (idempotent: a ready packet is
     left alone). Moves the batch to "packet generated". A packet whose batch was sent back
     meanwhile is not kept: it fails, saying so."""
-    packet = Packet.objects.select_related("batch", "generated_by").get(pk=packet_id)
+    packet = Packet.objects.select_related("batch", "generated_by", "profile").get(pk=packet_id)
     if packet.status != Packet.Status.GENERATING:
         return packet
     if packet.is_superseded:
         return _packet_fail(packet, SUPERSEDED_WHILE_MADE)
     batch = packet.batch
     convictions = [item.conviction for item in batch_selectors.batch_items(batch)]
-    request = _packet_request(batch, convictions, generated_on=timezone.localdate())
+    request = _packet_request(packet, convictions, generated_on=timezone.localdate())
     try:
         with tempfile.TemporaryDirectory(prefix="packet-") as tmp:
             result = build_packet(request, Path(tmp))
@@ -136,6 +143,7 @@ def packet_generate(*, packet_id: int) -> Packet:
                 packet.counts = {
                     "convictions": result.counts.convictions,
                     "cases": result.counts.cases,
+                    "orders": result.counts.orders,
                     "people": result.counts.people,
                     "notices": result.counts.notices,
                     "people_without_address": result.counts.people_without_address,
@@ -172,18 +180,27 @@ def batch_reference(batch: Batch) -> str:
 
 
 def _packet_request(
-    batch: Batch,
+    packet: Packet,
     convictions: Sequence[Conviction],
     *,
     generated_on: date,
     numbers: Sequence[int] = (),
 ) -> PacketRequest:
+    """What the packet's papers say, in the words of the county profile version it was made
+    with; each conviction in the court location where that profile files it."""
+    batch, profile = packet.batch, packet.profile
     return PacketRequest(
         # "Batch No. 2026-004": the year it was gathered and its number (not "batch-4")
         batch_reference=batch_reference(batch),
         court_location=batch.court_location,
         generated_on=generated_on,
-        convictions=[PacketConviction.from_conviction(c) for c in convictions],
+        convictions=[
+            PacketConviction.from_conviction(
+                c, court_location=profile.location_of(c.court_location)
+            )
+            for c in convictions
+        ],
+        county=PacketCounty.from_profile(profile),
         numbers=numbers,
     )
 
@@ -210,7 +227,7 @@ def _packet_render_again(
     in storage; return the file's name and what was rendered."""
     generated_at = packet.generated_at or timezone.now()
     request = _packet_request(
-        packet.batch,
+        packet,
         [conviction for _, conviction in lines],
         generated_on=timezone.localdate(generated_at),
         numbers=[number for number, _ in lines],
@@ -236,7 +253,7 @@ def packet_purge(
     holds nobody purged. The file is claimed by compare-and-set on its name, so two purges at
     once replace it once."""
     now = now or timezone.now()
-    packet = Packet.objects.select_related("batch").get(pk=packet_id)
+    packet = Packet.objects.select_related("batch", "profile").get(pk=packet_id)
     if packet.purged_at is not None or not packet.file:
         return ""
     lines = _packet_lines(packet)

@@ -4,18 +4,16 @@ packet itself (``PacketRequest``), and how its lines group into cases, people an
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
-
-from django.conf import settings
 
 from eligibility.rules import Record, case_key, person_key, read_date
 from eligibility.rules.classes import class_in_words
 from eligibility.rules.engine import collapse
 
 if TYPE_CHECKING:
-    from eligibility.models import Conviction
+    from eligibility.models import Conviction, CountyProfile
 
 
 class PacketError(ValueError):
@@ -63,8 +61,12 @@ class PacketConviction:
     zip: str = ""
 
     @classmethod
-    def from_conviction(cls, conviction: Conviction) -> PacketConviction:
-        """The packet's view of a stored row (saved or not): its fields only, no queries."""
+    def from_conviction(
+        cls, conviction: Conviction, *, court_location: str | None = None
+    ) -> PacketConviction:
+        """The packet's view of a stored row (saved or not): its fields only, no queries.
+        ``court_location``: where the county profile files it, when not its list's column
+        (a one-courthouse county: ``CountyProfile.location_of``)."""
         details = conviction.details if isinstance(conviction.details, dict) else {}
         return cls(
             last_name=conviction.last_name,
@@ -73,7 +75,9 @@ class PacketConviction:
             date_of_birth=conviction.date_of_birth,
             dcn=conviction.dcn,
             court_case_number=conviction.court_case_number,
-            court_location=conviction.court_location,
+            court_location=(
+                conviction.court_location if court_location is None else court_location
+            ),
             arrest_date=conviction.arrest_date,
             arresting_agency=conviction.arresting_agency,
             statute=conviction.statute,
@@ -148,22 +152,95 @@ class PacketConviction:
 
 
 @dataclass(frozen=True)
+class PacketCounty:
+    """What the papers take from the county: one version of its profile, as plain data
+    (``eligibility.counties``; the wording is the templates')."""
+
+    name: str
+    court: str
+    circuit: str
+    caption: str
+    clerk: str
+    clerk_address: str
+    police: str
+    police_address: str
+    state_attorney: str
+    office_title: str
+    office_name: str
+    office_address: tuple[str, ...]
+    legal_aid: str
+    # "per_case" (one proposed order per court case) or "omnibus" (one order for the batch,
+    # granting the lines of Exhibit A)
+    packet_shape: str
+    help_line: str = ""
+    # (name, address) of each court location
+    locations: tuple[tuple[str, str], ...] = ()
+    version: int = 0
+
+    @classmethod
+    def from_profile(cls, profile: CountyProfile) -> PacketCounty:
+        """The papers' view of a profile version (saved or not), no queries."""
+        return cls(
+            name=profile.name,
+            court=profile.court,
+            circuit=profile.circuit,
+            caption=profile.caption,
+            clerk=profile.clerk,
+            clerk_address=profile.clerk_address,
+            police=profile.police,
+            police_address=profile.police_address,
+            state_attorney=profile.state_attorney,
+            office_title=profile.office_title,
+            office_name=profile.office_name,
+            office_address=profile.office_address_lines,
+            legal_aid=profile.legal_aid,
+            packet_shape=profile.packet_shape,
+            help_line=profile.help_line,
+            locations=tuple(
+                (str(location["name"]), str(location.get("address", "")))
+                for location in profile.locations
+            ),
+            version=profile.version or 0,
+        )
+
+    @property
+    def omnibus(self) -> bool:
+        """One order for the whole batch, granting the lines of Exhibit A."""
+        return self.packet_shape == "omnibus"
+
+
+@dataclass(frozen=True)
 class PacketRequest:
-    """Everything a packet says: the batch, its court location, its date and its convictions
-    (in the order the motion lists them). The office's names come from settings unless given."""
+    """Everything a packet says: the batch, its court location, its date, its convictions (in
+    the order the motion lists them) and its county (the profile version it is made with)."""
 
     batch_reference: str
     court_location: str
     generated_on: date
     convictions: Sequence[PacketConviction]
+    county: PacketCounty
     # The number of each conviction's line, when not 1, 2, 3…: a packet rendered again after a
     # purge keeps the numbers of the lines left (the court's copy and Exhibit A go by them).
     numbers: Sequence[int] = ()
     # Free text for the notices, e.g. "March 3, 2027, 9:30 a.m., Courtroom 101, ...".
     hearing: str = ""
-    state_attorney: str = field(default_factory=lambda: settings.OFFICE_STATE_ATTORNEY)
-    office_name: str = field(default_factory=lambda: settings.OFFICE_NAME)
-    office_address: tuple[str, ...] = field(default_factory=lambda: tuple(settings.OFFICE_ADDRESS))
+
+    @property
+    def office_name(self) -> str:
+        return self.county.office_name
+
+    @property
+    def location_address(self) -> str:
+        """The address of the packet's court location, when the profile gives one."""
+        here = collapse(self.court_location)
+        for name, address in self.county.locations:
+            if collapse(name) == here:
+                return address
+        return ""
+
+    def agencies(self) -> list[str]:
+        """Every arresting agency of the packet, once each, in the motion's order."""
+        return _distinct([line.conviction.arresting_agency for line in self.lines()])
 
     def check(self) -> None:
         """Refuse what would make a wrong court paper: no convictions, a conviction without a

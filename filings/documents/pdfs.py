@@ -1,7 +1,8 @@
 """The packet's PDFs, from the templates under ``templates/filings/documents/``: the motion
 (``motion.html``, a long table whose header repeats on every page) laid out by WeasyPrint; the
 orders and letters (``order.xml``, ``notices.xml``), a thousand short papers to a packet, by
-ReportLab through ``filings.paper``, ten times faster.
+ReportLab through ``filings.paper``, ten times faster; so is the one order of an omnibus packet
+(``omnibus_order.xml``), whose Exhibit A is a table of every line.
 
 WeasyPrint is given a URL fetcher that refuses every URL: a court paper loads nothing from
 outside, and text from an ISP list (a name, an agency) can never make the renderer fetch one.
@@ -69,14 +70,24 @@ def _context(request: PacketRequest, **extra: Any) -> dict[str, Any]:
 
 def motion_pdf(request: PacketRequest, press: Press) -> bytes:
     """The Motion to Vacate and Expunge, with the schedule of every conviction."""
-    lines = request.lines()
-    context = _context(
-        request,
-        lines=lines,
-        case_count=len({line.conviction.case_key for line in lines}),
-        person_count=len({line.conviction.person_key for line in lines}),
-    )
+    context = _context(request, **_counted(request))
     return press.pdf(press.document("motion.html", context), request.batch_reference)
+
+
+def _counted(request: PacketRequest) -> dict[str, Any]:
+    lines = request.lines()
+    return {
+        "lines": lines,
+        "case_count": len({line.conviction.case_key for line in lines}),
+        "person_count": len({line.conviction.person_key for line in lines}),
+    }
+
+
+def omnibus_order_pdf(request: PacketRequest) -> bytes:
+    """The one proposed order of an omnibus packet (``omnibus_order.xml``): it grants the
+    convictions of its Exhibit A by line number, and its Exhibit A lists every line."""
+    xml = render_to_string(f"{TEMPLATES}/omnibus_order.xml", _context(request, **_counted(request)))
+    return paper.render(xml).pdf
 
 
 def order_pdfs(

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from eligibility.models import Conviction
+from eligibility.selectors import profile_current
 from review.models import Batch, BatchEvent, BatchItem, Decision
 from review.selectors.queue import convictions_decided_eligible
 
@@ -57,8 +58,22 @@ def copies_batched(*, rows: QuerySet[Conviction], limit: int = 5) -> list[dict[s
     )
 
 
+def in_location(location: str) -> Q:
+    """The convictions a batch of ``location`` gathers, as the county profile finds a row's
+    court location: its list's column, or the one courthouse of the county for every row."""
+    single = profile_current().single_location
+    if single:
+        return Q() if location == single else Q(pk__in=[])
+    return Q(court_location=location)
+
+
 def court_locations() -> list[dict[str, Any]]:
-    """Court locations with convictions ready to batch, and how many."""
+    """Court locations with convictions ready to batch, and how many (as the county profile
+    finds a row's location)."""
+    single = profile_current().single_location
+    if single:
+        ready = batchable_convictions().count()
+        return [{"court_location": single, "n": ready}] if ready else []
     return list(
         batchable_convictions()
         .values("court_location")

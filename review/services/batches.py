@@ -22,6 +22,7 @@ from review.selectors.batches import (
     batchable_convictions,
     copies_batched,
     four_eyes,
+    in_location,
     reviewed_by,
 )
 
@@ -75,7 +76,7 @@ def batch_create(
     """Gather the convictions decided ELIGIBLE, in no batch, of one court location (and
     optionally a disposition-date range), newest first, into a draft batch."""
     with transaction.atomic():
-        rows = batchable_convictions().filter(court_location=court_location)
+        rows = batchable_convictions().filter(in_location(court_location))
         if disposed_from:
             rows = rows.filter(disposition_on__gte=disposed_from)
         if disposed_to:
@@ -122,7 +123,7 @@ def _copies_note(location: str, disposed_from: date | None, disposed_to: date | 
     """Why convictions decided eligible there were not gathered: their copy on another list is
     in a batch already (named)."""
     rows = Conviction.objects.filter(
-        court_location=location,
+        in_location(location),
         review__decision__outcome=Outcome.ELIGIBLE,
         batch_item__isnull=True,
         purged_at__isnull=True,

@@ -43,6 +43,7 @@ PAGES: dict[str, set[str]] = {
     "/search/?q=SMITH": {"asa", "supervisor", "clerk"},
     "/people/{conviction}/": {"asa", "supervisor", "clerk"},
     "/policy/": {"supervisor", "admin"},
+    "/policy/county/": {"admin"},
     "/audit/": {"supervisor", "admin"},
     "/users/": {"admin"},
     "/users/add/": {"admin"},

@@ -41,3 +41,28 @@ def test_the_demo_gives_every_role_something_to_do_and_loads_once(settings, tmp_
     client.post("/accounts/login/", {"username": "supervisor", "password": "demo"})
     submitted = Batch.objects.get(state="submitted")
     assert "Approve" in client.get(f"/batches/{submitted.pk}/").content.decode()
+
+
+def test_the_will_demo_is_a_will_county_office_with_an_omnibus_packet(settings, tmp_path, client):
+    """`make demo COUNTY=will` (issue 21): the list's people are of Will County, every batch is
+    in its one courthouse, and the packet is one motion and one order."""
+    settings.DEMO_MODE = True
+    settings.MEDIA_ROOT = tmp_path
+    settings.OFFICE_COUNTY = "will"
+    call_command("load_demo")
+    first = IspList.objects.get(filename="demo-isp-list.csv")
+    eligible = first.convictions.filter(determination="ELIGIBLE")
+    assert eligible.exists()
+    assert set(eligible.values_list("county", flat=True)) <= {
+        "WILL",
+        "Will",
+        "WILL COUNTY",
+        "will county",
+    }
+    assert set(Batch.objects.values_list("court_location", flat=True)) == {"Will County Courthouse"}
+    packet = Packet.objects.get()
+    assert packet.profile.county == "will" and packet.counts["orders"] == 1
+    assert [f["name"] for f in packet.files][:3] == ["motion.pdf", "order.pdf", "exhibit-a.xlsx"]
+    client.post("/accounts/login/", {"username": "admin", "password": "demo"})
+    page = client.get("/").content.decode()
+    assert "Will County State&#x27;s Attorney" in page or "Will County State's Attorney" in page

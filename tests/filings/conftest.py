@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from filings.documents.data import PacketConviction, PacketRequest
+from eligibility.counties import SHIPPED
+from eligibility.models import CountyProfile
+from filings.documents.data import PacketConviction, PacketCounty, PacketRequest
 from filings.packets import PacketResult, build_packet
 
 GENERATED_ON = date(2026, 11, 25)
@@ -46,12 +48,19 @@ def conviction(number: int = 1, **fields: Any) -> PacketConviction:
     return PacketConviction(**values)
 
 
+def shipped_county(county: str = "cook", **changes: Any) -> PacketCounty:
+    """A shipped county profile as the papers take it (no database)."""
+    profile = CountyProfile(county=county, version=1, **{**SHIPPED[county], **changes})
+    return PacketCounty.from_profile(profile)
+
+
 def packet_request(convictions: list[PacketConviction], **fields: Any) -> PacketRequest:
     values: dict[str, Any] = {
         "batch_reference": "2026-014",
         "court_location": LOCATION,
         "generated_on": GENERATED_ON,
         "convictions": convictions,
+        "county": shipped_county(),
     }
     values.update(fields)
     return PacketRequest(**values)

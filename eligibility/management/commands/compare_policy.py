@@ -30,7 +30,8 @@ class Command(BaseCommand):
         except IspList.DoesNotExist as missing:
             raise CommandError(f"No ready list #{options['list_id']}") from missing
         current = selectors.policy_current()
-        values: dict[str, Any] = current.as_rules_policy().as_dict()
+        in_force = selectors.rules_policy(current)
+        values: dict[str, Any] = in_force.as_dict()
         for item in options["set"]:
             name, sep, value = item.partition("=")
             if not sep or name not in SWITCHES:
@@ -40,9 +41,7 @@ class Command(BaseCommand):
             proposed = policy_from_values(values)
         except ValueError as bad:
             raise CommandError(f"Invalid value: {bad}") from bad
-        impact = policy_impact(
-            lists=[isp_list], current=current.as_rules_policy(), proposed=proposed
-        )
+        impact = policy_impact(lists=[isp_list], current=in_force, proposed=proposed)
         self.stdout.write(
             f"list #{isp_list.pk}: {impact.rows} rows, {impact.moved} change determination "
             f"(policy v{current.version} -> proposed)"

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from eligibility.counties import SHIPPED, office_county
 from eligibility.listfiles import (
     DEFAULT_MAX_EXPANDED_BYTES,
     ListRefused,
@@ -107,7 +108,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--as-of", type=_as_of, default=None, help="YYYY-MM-DD (default: today, Chicago)"
         )
-        parser.add_argument("--county", default=default.county, help="the office's county")
+        parser.add_argument(
+            "--county",
+            default=SHIPPED[office_county()]["name"],
+            help="the office's county (default: OFFICE_COUNTY's, %(default)s)",
+        )
         parser.add_argument(
             "--max-grams",
             type=_max_grams,

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from eligibility.selectors import profile_current
 from reports import selectors
 
 
@@ -46,7 +47,7 @@ class Command(BaseCommand):
                 title="About",
                 header=["Item", "Value"],
                 rows=[
-                    ["Findings of", "Cook County State's Attorney's Office: cannabis relief"],
+                    ["Findings of", f"{profile_current().office_name}: cannabis relief"],
                     ["Scope", scope.describe()],
                     ["Generated", timezone.localtime().strftime("%Y-%m-%d %H:%M")],
                     ["Lists", scope.lists().count()],

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('eligibility', '0010_conviction_list_index_shared'),
+        ('eligibility', '0011_county_profiles'),
     ]
 
     operations = [
