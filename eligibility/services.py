@@ -662,7 +662,7 @@ def list_evaluate_shard(*, list_id: int, number: int) -> bool:
             lines += part_lines
             reads += part_reads
         records = [Record(*read[:-1]) for read in reads]
-        results = evaluate(records, isp_list.policy.as_rules_policy(), isp_list.as_of)
+        results = evaluate(records, selectors.rules_policy(isp_list.policy), isp_list.as_of)
         earlier = _earlier_copies(isp_list, [read[-1] for read in reads])
         tail = (isp_list.evaluation_run, RULESET_VERSION, isp_list.policy.version, isp_list.as_of)
         outcome = _csv_text(
