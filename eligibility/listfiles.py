@@ -39,6 +39,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple
 
+# No longer reads a row (core.xlsxparts.SheetRows does): tests/eligibility/test_upload.py patches
+# this name to show that no request opens a workbook with a spreadsheet library. Drop the two
+# together, and python-calamine becomes a test dependency only.
+from python_calamine import CalamineWorkbook  # noqa: F401
+
 from core import uploads, xlsxparts
 from eligibility.rules.dates import read_date
 from eligibility.rules.identifiers import integer_text
