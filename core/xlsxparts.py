@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import gc
 import math
 import re
 import zipfile
@@ -1677,6 +1678,17 @@ class _SheetReader:
         return self._read_stretch(text, 0, len(text))
 
     def _read_stretch(self, text: str, pos: int, cut: int) -> bool:
+        # The pattern makes a tuple a cell, which the cyclic garbage collector would walk over
+        # and over while the stretch is read (nothing read here makes a cycle): it waits.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._read_found(text, pos, cut)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _read_found(self, text: str, pos: int, cut: int) -> bool:
         found = self._pattern.findall(text, pos, cut)
         # references, escapes, line ends and NUL are looked for in a cell only when the stretch
         # has one
