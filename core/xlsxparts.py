@@ -1035,6 +1035,15 @@ def shared_strings(archive: zipfile.ZipFile) -> list[str]:
     strings: list[str] = []
     with archive.open(name) as handle:
         xml = _XmlText(handle)
+        # The declaration and the root's start tag are read as events.
+        while True:
+            kind, found_name, _raw = xml.event()
+            if kind == _E_START and _local_name(found_name) == "sst":
+                break
+            if kind == _E_START and _local_name(found_name) == "si":
+                strings.append(_read_string(xml, found_name))
+            elif kind == _E_EOF:
+                raise DamagedSheet("shared strings that do not end")
         until: int | None = -1  # read events up to here (an offset in the part's text)
         while True:
             if until is not None and xml.base + xml.pos >= until and not xml._pending:
