@@ -581,15 +581,35 @@ def _extent_by_placing(handle: IO[bytes]) -> Extent | None:
 
 # Every row of a worksheet, as calamine reads it --------------------------------------------------
 #
-# ``sheet_rows`` gives what python-calamine's ``iter_rows()`` gave for the first worksheet, cell by
-# cell, reading the part as a stream: the worksheet is never held, only the row being read, the
-# shared strings and the styles. Every choice below was checked against python-calamine 0.9.1
-# (calamine 0.37) itself (tests/core/test_xlsxrows.py); the cases where it reads a cell otherwise
-# than the XML literally says are written down where they are handled.
+# ``SheetRows`` gives what python-calamine's ``iter_rows()`` gave for the first worksheet, cell by
+# cell, as the text ``cell_text`` made of it, reading the part as a stream: the worksheet is never
+# held, only the row being read, the shared strings and the styles. Every choice below was checked
+# against python-calamine 0.9.1 (calamine 0.37) itself (tests/core/test_xlsxrows.py). Where it
+# reads a cell otherwise than the XML literally says, this reader does as calamine does:
+# * the text of each <t> is trimmed of XML's spaces unless it says xml:space="preserve", then its
+#   _xHHHH_ escapes are undone (a surrogate stays written); a phonetic run (<rPh>) is no text;
+# * a <v> of a number, shared string, boolean or error is read as written up to its first
+#   reference ("1&#48;" is 1; one that starts with a reference, CDATA or a comment is no value);
+#   a shared string's index that is no plain number is 0 (" 1", "+1", "1.0"); a cell of no type
+#   whose text is no number is that text (" 12"); booleans are trimmed, 0/1/true/false in any case;
+#   the seven errors of Excel are empty text;
+# * a formula result (t="str") is unescaped, CDATA dropped, comments skipped, not trimmed;
+# * the last element of a cell gives its value (<v> then <f>: none); <is> is read whatever the
+#   type, and an inline string's <v> is not; a cell written twice, and an attribute, keep the last;
+# * dates: built-in formats 14-22, 27-36, 45, 47 and 50-58 and the first section of a format with
+#   a date token outside quotes and brackets; 46, [h], [mm], [ss] are durations; Excel's 29
+#   February 1900 is the 28th; to the millisecond; below 1 a time; past 9999 the number; 1904 only
+#   for date1904="1" or "true";
+# * rows start at the sheet's first row, columns at the leftmost cell of the whole sheet.
+# Where it does not (each refused, with why): rows out of order (calamine sorts them); a DTD; a row
+# of more than MAX_ROW_CHARS of XML read by the events, shared strings over
+# MAX_SHARED_STRINGS_BYTES; a number no date or duration of Python holds in a cell a later one at
+# the same place replaced (python-calamine converts only the cells it keeps); UTF-16; XML
+# quick-xml lets through (end tags of other names, "<" in an attribute).
 #
 # Two readers of the same XML give the same cells:
 # * a regular expression over a stretch of whole rows written as writers of Excel files write them
-#   (``_FastRows``: one ``findall`` a stretch, a few steps of Python a cell);
+#   (``_SheetReader._read_found``: one ``findall`` a stretch, a few steps of Python a cell);
 # * quick-xml's events as calamine's reader steps through them (``_XmlText.event``,
 #   ``_SheetReader._general``), for anything else: comments, CDATA, rich text, prefixes that
 #   change, attributes in another order, elements calamine skips. A stretch the expression does
