@@ -636,6 +636,7 @@ _NUMBER = re.compile(_NUMBER_TEXT)
 _CELL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
 _X_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+_CHARACTER_REFERENCE = re.compile(r"#(?:([0-9]{1,16})|x([0-9A-Fa-f]{1,16}))")
 _DIGITS = re.compile(r"[0-9]+")
 _U64 = 2**64
 
@@ -654,13 +655,10 @@ def _unescape_x(text: str) -> str:
 def _reference(name: str) -> str:
     """The character an entity or character reference stands for (quick-xml's rules)."""
     if name.startswith("#"):
-        digits = name[1:]
-        try:
-            code = int(digits[1:], 16) if digits.startswith("x") else int(digits, 10)
-        except ValueError:
-            code = -1
-        if not digits or not digits.lstrip("x").isascii() or "_" in digits or "+" in digits:
-            code = -1
+        match = _CHARACTER_REFERENCE.fullmatch(name)
+        code = -1
+        if match is not None:
+            code = int(match.group(1), 10) if match.group(1) else int(match.group(2), 16)
         if code <= 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
             raise DamagedSheet(f"a character reference “&{name[:20]};” that is no character")
         return chr(code)
@@ -689,7 +687,7 @@ def _unescape(text: str) -> str:
 
 def _atoi(text: str) -> int | None:
     """An index as calamine reads one (atoi_simd: ASCII digits only, within 64 bits)."""
-    if _DIGITS.fullmatch(text) is None:
+    if len(text) > 20 or _DIGITS.fullmatch(text) is None:
         return None
     number = int(text)
     return number if number < _U64 else None
@@ -989,10 +987,6 @@ class _XmlText:
                 raise DamagedSheet(f"an element “{name[:20]}” that does not end")
 
 
-def _open_text(archive: zipfile.ZipFile, name: str) -> _XmlText:
-    return _XmlText(archive.open(name))
-
-
 def _read_t(xml: _XmlText, name: str, raw: str) -> str:
     """One ``<t>``: its text (CDATA too, comments not), trimmed of XML's spaces unless it says
     ``xml:space="preserve"``, then Excel's ``_xHHHH_`` escapes undone (calamine does each
@@ -1240,7 +1234,7 @@ _COLUMNS: dict[str, int] = {column_letters(number): number - 1 for number in ran
 # unescaped text.
 _RAW_TYPES = frozenset({None, "n", "s", "b", "e"})
 _INLINE_TYPES = frozenset({"inlineStr", "is"})
-_CELL_REF = re.compile(r"([A-Za-z]*)([0-9]*)")
+_CELL_REF = re.compile(r"([A-Za-z]{0,16})([0-9]{0,16})")  # longer: no cell of Excel
 # A text this long without the end of a row is read by the events (they read it in pieces).
 _FAST_LIMIT = 4 * 1024 * 1024
 _WS = "[ \t\r\n]"
