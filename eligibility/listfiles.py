@@ -10,17 +10,17 @@
 
 ``check_list(path)`` is what an upload gets before the list is stored (the web process): the same
 whole-file checks, made without reading the rows, and a refusal of a header with no row under it.
-It never opens a workbook with a spreadsheet library; the worker's ``open_list`` does, once it has
-measured what the worksheet's cells span (``core.xlsxparts``): a library holds that whole
-rectangle in memory, and one cell at XFD1048576 is enough to abort the process.
+Neither opens a workbook with a spreadsheet library: the worker's ``open_list`` measures what the
+worksheet's cells span, and then reads its rows as a stream (``core.xlsxparts``).
 
 The checks every upload gets (the content sniffed, UTF-8 text, a workbook's archive and the zip
 bomb) are ``core.uploads``'s, shared with Exhibit A's upload; the list's own are here.
 
-CSV files are streamed with constant memory per row. Workbooks are read with python-calamine,
-which holds the first worksheet in its own compact form while rows are turned into Python one at a
-time. Dates are not read here beyond real Excel date cells: the engine reads date text with
-``eligibility.rules.dates.read_date``, and ``unreadable_fields`` uses the same reader.
+CSV files are streamed with constant memory per row. A workbook's first sheet is streamed too
+(``core.xlsxparts.SheetRows``: the row being read, the shared strings and the styles are held),
+each cell read as python-calamine read it before issue 19. Dates are not read here beyond real
+Excel date cells: the engine reads date text with ``eligibility.rules.dates.read_date``, and
+``unreadable_fields`` uses the same reader.
 """
 
 from __future__ import annotations
@@ -33,13 +33,16 @@ import io
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from operator import itemgetter
 from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple
 
-from python_calamine import CalamineWorkbook
+# No longer reads a row (core.xlsxparts.SheetRows does): tests/eligibility/test_upload.py patches
+# this name to show that no request opens a workbook with a spreadsheet library. Drop the two
+# together, and python-calamine becomes a test dependency only.
+from python_calamine import CalamineWorkbook  # noqa: F401
 
 from core import uploads, xlsxparts
 from eligibility.rules.dates import read_date
@@ -115,9 +118,9 @@ MAX_CELL_CHARS = 1_000_000
 # A real statewide list of a million rows expands to well under 1 GiB.
 DEFAULT_MAX_EXPANDED_BYTES = 2 * 1024**3
 
-# A worksheet whose cells span more than this is refused before a spreadsheet library reads it:
-# the library holds the whole rectangle from the first cell to the last (python-calamine: 32 bytes
-# a cell, so 1.6 GB here). A statewide list of a million rows of 25 columns spans 25 million.
+# A worksheet whose cells span more than this is refused before its rows are read: a spreadsheet
+# library would hold the whole rectangle from the first cell to the last (python-calamine: 32
+# bytes a cell, so 1.6 GB here). A statewide list of a million rows of 25 columns spans 25 million.
 DEFAULT_MAX_CELLS = 50_000_000
 
 _CHUNK = 1024 * 1024
@@ -616,38 +619,61 @@ def _open_xlsx(path: Path, max_expanded_bytes: int | None, max_cells: int) -> Li
             if sheet is not None:
                 _check_declared_size(sheet, max_cells)
         _check_cells(archive, max_cells)
-    # calamine raises its own errors, and others, on a damaged workbook (a Rust panic arrives as
-    # pyo3's PanicException, a BaseException): this is the edge between an untrusted file and a
-    # foreign parser, so every failure but an interruption becomes a refusal.
-    workbook: CalamineWorkbook | None = None
+    # The first sheet is read as a stream (core.xlsxparts.SheetRows, cell for cell what
+    # python-calamine read): only the row being read is held, with the shared strings and
+    # styles. This is the edge between an untrusted file and a parser: every failure but an
+    # interruption becomes a refusal, whether found before the first row or while reading.
+    archive: zipfile.ZipFile | None = None
+    rows: xlsxparts.SheetRows | None = None
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        if not workbook.sheet_names:
-            raise ListRefused(uploads.NO_WORKSHEET)
-        rows = workbook.get_sheet_by_index(0).iter_rows()
-    except (KeyboardInterrupt, SystemExit):
-        raise
+        archive = zipfile.ZipFile(path)
+        part = xlsxparts.first_sheet_part(archive, budget=None)
+        if part is None:
+            raise xlsxparts.DamagedSheet("the workbook does not say where its first sheet is")
+        rows = xlsxparts.SheetRows(archive, part)
     except BaseException as error:
-        if workbook is not None:
-            workbook.close()
-        if isinstance(error, ListRefused):
-            raise
-        raise ListRefused(_LIST.unreadable(type(error).__name__)) from None
+        if rows is not None:
+            rows.close()
+        if archive is not None:
+            archive.close()
+        raise _xlsx_refusal(error) from None
     # Which columns hold dates is known only once the header is read: the set is filled then.
     date_positions: set[int] = set()
 
     def cells() -> Iterator[list[str]]:
-        for values in rows:
-            yield [
-                value
-                if type(value) is str and "\x00" not in value
-                else _xlsx_text(value, position in date_positions)
-                for position, value in enumerate(values)
-            ]
+        try:
+            for values in rows:
+                if type(values) is not list:  # a date and time: its text depends on its column
+                    values = [
+                        value
+                        if type(value) is str
+                        else xlsxparts.cell_text(value, position in date_positions)
+                        for position, value in enumerate(values)
+                    ]
+                yield values  # type: ignore[misc]
+        except GeneratorExit:
+            raise
+        except BaseException as error:
+            raise _xlsx_refusal(error) from None
 
-    listfile = ListFile("xlsx", cells(), [workbook])
+    listfile = ListFile("xlsx", cells(), [rows, archive])
     date_positions.update(listfile._date_positions)
     return listfile
+
+
+def _xlsx_refusal(error: BaseException) -> BaseException:
+    """What a failure to read a workbook's rows is to the caller: a refusal that says why."""
+    if isinstance(error, KeyboardInterrupt | SystemExit | ListRefused):
+        return error
+    if isinstance(error, xlsxparts.NoWorksheet):
+        return ListRefused(uploads.NO_WORKSHEET)
+    if isinstance(error, xlsxparts.DamagedSheet):
+        return ListRefused(_LIST.unreadable(error.reason))
+    if isinstance(error, uploads.READING_FAILED):
+        return ListRefused(
+            f"The Excel workbook could not be read: a part of it is damaged. {_SAVE_AS}."
+        )
+    return ListRefused(_LIST.unreadable(type(error).__name__))
 
 
 _FAR_CELLS = (
@@ -714,30 +740,6 @@ def _span(extent: xlsxparts.Extent) -> str:
         f"{extent.columns:,} column{'s' if extent.columns != 1 else ''} by "
         f"{extent.rows:,} row{'s' if extent.rows != 1 else ''}, {extent.cells:,} cells"
     )
-
-
-def _xlsx_text(value: object, is_date_field: bool) -> str:
-    """One workbook cell as the text the CSV export of the same cell would hold."""
-    if isinstance(value, str):
-        return value.replace("\x00", "")
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        # Excel keeps every number as a float: an SID typed as a number is read back 1234567.0.
-        if value.is_integer():
-            return str(int(value))
-        return format(value, ".15g")
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, datetime):
-        if is_date_field or value.time() == time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return str(value)
-    return "" if value is None else str(value)
 
 
 # Messages ---------------------------------------------------------------------------------------
