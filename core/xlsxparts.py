@@ -536,7 +536,10 @@ def _extent_by_placing(handle: IO[bytes]) -> Extent | None:
         if local == "row":
             ref = attributes.get("r")
             if ref is not None:
-                if not ref.isdigit() or not 1 <= int(ref) <= MAX_ROWS:
+                # ASCII digits, at most Excel's 7: int() refuses a few thousand, and reads Arabic-Indic digits
+                if not (ref.isascii() and ref.isdigit() and len(ref) <= 7) or not (
+                    1 <= int(ref) <= MAX_ROWS
+                ):
                     raise DamagedSheet(f"a row numbered “{ref[:20]}”")
                 row = int(ref) - 1
         elif local == "c":

@@ -149,6 +149,14 @@ def test_a_reference_that_is_no_cell_is_damaged(tmp_path: Path, ref: str):
         extent(workbook(tmp_path, f'<row r="1">{cell("A1")}{cell(ref)}</row>'))
 
 
+@pytest.mark.parametrize("number", ["9" * 5000, "0" * 5000 + "1", "\u0661"])
+def test_a_row_number_that_is_no_row_is_damaged(tmp_path: Path, number: str):
+    # 5,000 digits are more than int() reads (a ValueError escaped before); U+0661 is a digit too
+    sheet = f'<row r="{number}">{cell(None)}</row>'
+    with pytest.raises(xlsxparts.DamagedSheet, match="a row numbered"):
+        extent(workbook(tmp_path, sheet))
+
+
 def test_xml_with_a_dtd_is_not_read(tmp_path: Path):
     dtd = '<!DOCTYPE x [<!ENTITY a "aaaa">]>'
     sheet = f'{dtd}<worksheet xmlns="{NS}"><sheetData>{{}}</sheetData></worksheet>'
