@@ -536,7 +536,7 @@ def _extent_by_placing(handle: IO[bytes]) -> Extent | None:
         if local == "row":
             ref = attributes.get("r")
             if ref is not None:
-                # ASCII digits, at most Excel's 7: int() refuses a few thousand, and reads Arabic-Indic digits
+                # ASCII digits, at most Excel's 7 (int() refuses thousands, reads Arabic-Indic)
                 if not (ref.isascii() and ref.isdigit() and len(ref) <= 7) or not (
                     1 <= int(ref) <= MAX_ROWS
                 ):
