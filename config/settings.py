@@ -234,8 +234,7 @@ LIST_UPLOAD_MAX_BYTES = envint("LIST_UPLOAD_MAX_BYTES", 512 * 1024 * 1024)
 LIST_MAX_EXPANDED_BYTES = envint("LIST_MAX_EXPANDED_BYTES", 2 * 1024 * 1024 * 1024)
 LIST_MAX_CELLS = envint("LIST_MAX_CELLS", 50_000_000)
 LIST_STORE_BATCH_ROWS = envint("LIST_STORE_BATCH_ROWS", 5000)
-# A CSV list larger than this is read in parts of about this size, by the workers side by side,
-# and evaluated in as many shards of people (a shard is held in memory by one worker).
+# A CSV list larger than this is read in parts of about this size, by the workers side by side.
 LIST_PART_BYTES = envint("LIST_PART_BYTES", 16 * 1024 * 1024)
 EVALUATION_CHUNK_ROWS = envint("EVALUATION_CHUNK_ROWS", 20000)
 # A list still being imported whose counters have not moved for this long is said to have

@@ -269,9 +269,6 @@ class IspList(models.Model):
             return 100
         if self.status == self.Status.EVALUATING and self.rows_total:
             return 50 + int(50 * min(self.rows_evaluated, self.rows_total) / self.rows_total)
-        if self.status == self.Status.PARSING and self.rows_total:
-            # a list read in parts: its shards of people are evaluated as they are stored
-            return 50 + int(50 * min(self.rows_evaluated, self.rows_total) / self.rows_total)
         if self.status == self.Status.PARSING and self.file and self.size_bytes:
             # rows are parsed at an even pace through the file: estimate from rows so far
             return min(49, int(self.rows_parsed / max(self.rows_parsed + 1000, 1) * 49))
@@ -413,23 +410,3 @@ class ListPart(models.Model):
 
     def __str__(self) -> str:
         return f"part {self.number} of list {self.isp_list_id}"
-
-
-class ListShard(models.Model):
-    """The people of a list read in parts whose buckets are ``[bucket_lo, bucket_hi)``: once
-    every part is read, one worker evaluates them together and stores each of their rows once,
-    with its result (``services.list_evaluate_shard``). Done once every row of it is stored."""
-
-    isp_list = models.ForeignKey(IspList, on_delete=models.CASCADE, related_name="shards")
-    number = models.PositiveIntegerField()
-    bucket_lo = models.PositiveIntegerField()
-    bucket_hi = models.PositiveIntegerField()
-    done = models.BooleanField(default=False)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["isp_list", "number"], name="one_shard_per_number"),
-        ]
-
-    def __str__(self) -> str:
-        return f"shard {self.number} of list {self.isp_list_id}"

@@ -8,20 +8,14 @@ The pipeline of one list (design.md "The path of one list"):
    broker cannot be reached the list waits, and ``lists_restart_stalled`` (every minute from
    celery beat) sends it later, as it restarts an import that stalled.
 2. ``list_parse`` streams the file and stores every non-blank row in large batches (COPY on
-   PostgreSQL, of rows prepared as tuples: no dict or model per row). It resumes after the last
-   stored row when run again, and two runs at once (a restart while the first still reads, a
-   task delivered again) store each row once. A file refused only here (an oversize cell, a
-   workbook cell far beyond the rest, no row at all) keeps its list, marked failed with the
-   reason, but neither its rows nor the file.
-   A CSV list larger than ``LIST_PART_BYTES`` (on PostgreSQL) is evaluated in the pass that
-   stores it, each row written once: it is split at record boundaries into parts
-   (``listfiles.csv_parts``, one pass that also numbers the rows) that ``tasks.parse_part``
-   reads side by side, one worker each, sorting the rows, prepared as stored, into one shard of
-   people per part (by bucket: every row of a person in one shard) in files beside the list's;
-   once every part is read, ``tasks.evaluate_shard`` evaluates each shard and stores its rows
-   with their results and their earlier copies (``list_evaluate_shard``), resumable by row
-   number like the parts; the shard that completes the list finishes it (step 3 finds nothing
-   left to evaluate).
+   PostgreSQL, of rows prepared as tuples: no dict or model per row). A CSV list larger than
+   ``LIST_PART_BYTES`` is split at record boundaries into parts (``listfiles.csv_parts``, one
+   pass that also numbers the rows) that ``tasks.parse_part`` reads side by side, one worker
+   each; the part that completes the list starts its evaluation. It resumes after the last
+   stored row (of each part) when run again, and two runs at once (a restart while the first
+   still reads, a task delivered again) store each row once. A file
+   refused only here (an oversize cell, a workbook cell far beyond the rest, no row at all) keeps
+   its list, marked failed with the reason, but neither its rows nor the file.
 3. ``list_evaluate_start`` splits the rows into chunks of people (each person in one bucket,
    buckets packed into chunks) and starts one ``tasks.evaluate_chunk`` per chunk as a Celery
    group; ``list_evaluate_chunk`` evaluates one chunk and writes the results in bulk; the chunk
@@ -30,23 +24,20 @@ The pipeline of one list (design.md "The path of one list"):
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import functools
 import io
 import json
 import logging
-import marshal
 import operator
 import secrets
-import shutil
 import tempfile
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.files import File
@@ -74,14 +65,7 @@ from eligibility.listfiles import (
     open_list,
     unreadable_fields,
 )
-from eligibility.models import (
-    Conviction,
-    CountyProfile,
-    IspList,
-    ListPart,
-    ListShard,
-    OfficePolicy,
-)
+from eligibility.models import Conviction, CountyProfile, IspList, ListPart, OfficePolicy
 from eligibility.rules import RULESET_VERSION, evaluate
 from eligibility.rules.dates import read_date
 from eligibility.rules.engine import person_key
@@ -329,16 +313,8 @@ _to_json = json.JSONEncoder(ensure_ascii=False).encode
 _read_date = functools.lru_cache(maxsize=1 << 16)(read_date)
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _date_text(text: str) -> str | None:
-    """A date as stored (ISO), None when it cannot be read."""
-    read = _read_date(text)
-    return None if read is None else read.isoformat()
-
-
-def _row_facts(list_id: int, row: ListRow) -> StoredRow:
-    """One row of the list as stored, before its result (the hot loop of an import: a tuple,
-    no dict, no model): the columns of ``_FACT_COLUMNS``, in order."""
+def _stored_row(list_id: int, row: ListRow) -> StoredRow:
+    """One row of the list as stored (the hot loop of an import: a tuple, no dict, no model)."""
     record = row.record
     person = person_key_text(record)
     return (
@@ -348,19 +324,15 @@ def _row_facts(list_id: int, row: ListRow) -> StoredRow:
         _to_json(row.other),
         *_record_texts(record),
         *_extra_texts(row.extra),
-        _date_text(record.disposition_date),
+        _read_date(record.disposition_date),
         _to_json(unreadable_fields(record, read=_read_date)),
         person,
         case_key(record.court_case_number),
         bucket_of(person),
         conviction_identity(record, person),
-        _date_text(record.date_of_birth),
+        _read_date(record.date_of_birth),
+        *_UNEVALUATED,
     )
-
-
-def _stored_row(list_id: int, row: ListRow) -> StoredRow:
-    """One row as stored by a list read whole: its facts, not evaluated yet."""
-    return (*_row_facts(list_id, row), *_UNEVALUATED)
 
 
 class _NotParsing(Exception):
@@ -466,23 +438,24 @@ def _parts_send(list_id: int, parts: list[ListPart]) -> None:
 
 
 def list_parse_part(*, list_id: int, number: int) -> bool:
-    """Read one part of a list (``_list_parts``) and sort its rows, prepared as stored, into
-    the files of the shards of people (``_shard_files``); the part that completes the list
-    starts the evaluation of its shards. Idempotent: a part read again (a worker died, a task
-    delivered twice) writes the same files again, each replaced whole. Returns whether this
-    call finished reading the list."""
+    """Store every non-blank row of one part of a list (``_list_parts``); the part that
+    completes the list starts its evaluation. Idempotent like ``list_parse``: rows of the part
+    already stored are skipped by row number, also when two runs read the part at once.
+    Returns whether this call finished reading the list."""
     isp_list = IspList.objects.get(pk=list_id)
     part = ListPart.objects.filter(isp_list_id=list_id, number=number).first()
     if part is None or isp_list.status != IspList.Status.PARSING:
         return False
     if not part.done:
         bounds = CsvPart(part.start, part.end, part.rows_before, part.rows)
-        shards = ListPart.objects.filter(isp_list_id=list_id).count()
+        done_up_to = _part_last_stored_row(part)
         try:
             with open_csv_part(
                 isp_list.file.path, header_end=part.header_end, part=bounds
             ) as listfile:
-                read = _sort_into_shards(listfile, isp_list, part, shards)
+                _store_after(
+                    listfile, isp_list, done_up_to, lambda rows: _store_rows(isp_list, rows, part)
+                )
                 if listfile.last_number != part.rows_before + part.rows:
                     raise ListRefused(
                         "The file changed while it was read: upload it again."
@@ -490,117 +463,23 @@ def list_parse_part(*, list_id: int, number: int) -> bool:
         except ListRefused as refused:
             list_fail(list_id=list_id, message=refused.message)
             return False
-        with transaction.atomic():
-            if ListPart.objects.filter(pk=part.pk, done=False).update(
-                done=True, blank_rows=listfile.blank_rows
-            ):
-                IspList.objects.filter(pk=list_id).update(
-                    rows_parsed=F("rows_parsed") + read, progress_at=timezone.now()
-                )
+        except _NotParsing:
+            return False
+        ListPart.objects.filter(pk=part.pk, done=False).update(
+            done=True, blank_rows=listfile.blank_rows
+        )
     return _parts_finish(list_id)
 
 
-# Where the rows of a list read in parts wait for their shard: one file per part and shard.
-def _shards_dir(list_id: int) -> Path:
-    return Path(settings.MEDIA_ROOT) / "lists" / "shards" / str(list_id)
-
-
-def _shard_file(list_id: int, part: int, shard: int) -> Path:
-    return _shards_dir(list_id) / f"part-{part:05d}-shard-{shard:05d}.rows"
-
-
-def _shards_remove(list_id: int) -> None:
-    shutil.rmtree(_shards_dir(list_id), ignore_errors=True)
-
-
-def shard_ranges(shards: int) -> list[tuple[int, int]]:
-    """The bucket ranges ``[lo, hi)`` of ``shards`` shards: ``_shard_of`` puts a bucket in one."""
-    los = [-(-number * BUCKETS // shards) for number in range(shards)]
-    return list(zip(los, [*los[1:], BUCKETS], strict=True))
-
-
-def _shard_of(bucket: int, shards: int) -> int:
-    return bucket * shards // BUCKETS
-
-
-def _sort_into_shards(
-    listfile: Iterable[ListRow], isp_list: IspList, part: ListPart, shards: int
-) -> int:
-    """Write the rows of one part into one file per shard of people, in batches: each batch the
-    rows' facts as COPY reads them (``_row_facts``, one line a row), and what the engine reads
-    of them (``_Read``). ``marshal`` writes and reads them back in C, with no limit on a field's
-    size. Each file is written under a temporary name and then renamed, so a file that exists is
-    whole. Returns the rows written."""
-    directory = _shards_dir(isp_list.pk)
-    directory.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_hex(4)  # two runs of one part at once write apart
-    paths = [_shard_file(isp_list.pk, part.number, shard) for shard in range(shards)]
-    temporary = [path.with_name(f"{path.name}.{token}") for path in paths]
-    handles = [open(path, "wb") for path in temporary]  # noqa: SIM115
-    written = 0
-    try:
-        sorted_rows: list[list[StoredRow]] = [[] for _ in range(shards)]
-        batch = settings.LIST_STORE_BATCH_ROWS
-        for row in listfile:
-            facts = _row_facts(isp_list.pk, row)
-            sorted_rows[_shard_of(facts[_BUCKET], shards)].append(facts)
-            written += 1
-            if written % batch == 0:
-                for handle, rows in zip(handles, sorted_rows, strict=True):
-                    _shard_write(handle, rows)
-                    rows.clear()
-        for handle, rows in zip(handles, sorted_rows, strict=True):
-            _shard_write(handle, rows)
-    finally:
-        for handle in handles:
-            handle.close()
-    for path, done in zip(temporary, paths, strict=True):
-        path.replace(done)
-    return written
-
-
-# What the engine reads of a row, and its identity: (row number, *RECORD_FIELDS, identity).
-_Read = tuple[Any, ...]
-_read_of = operator.itemgetter(1, *range(4, 4 + len(RECORD_FIELDS)), -2)
-
-
-def _shard_write(handle: IO[bytes], rows: list[StoredRow]) -> None:
-    if rows:
-        marshal.dump((_csv_text(rows), list(map(_read_of, rows))), handle)
-
-
-def _shard_read(path: Path) -> tuple[list[str], list[_Read]]:
-    """The rows a part wrote for one shard: their COPY lines and what the engine reads."""
-    lines: list[str] = []
-    reads: list[_Read] = []
-    with open(path, "rb") as handle, contextlib.suppress(EOFError):
-        while True:
-            text, batch = marshal.load(handle)
-            lines += text.split("\n")[:-1]
-            reads += batch
-    return lines, reads
-
-
 def _parts_finish(list_id: int) -> bool:
-    """Once every part is read, start the evaluation of the list's shards of people (once: the
-    list's row is locked while they are made); once every shard is stored, mark the list for
-    evaluation, which finds every row evaluated and finishes it (of two calls that finish
-    together, the compare-and-set of ``_parse_finished`` lets one do it). Returns whether this
-    call finished it."""
+    """Once every part is stored, mark the list for evaluation and start it (of two parts that
+    finish together, the compare-and-set of ``_parse_finished`` lets one do it)."""
     parts = ListPart.objects.filter(isp_list_id=list_id)
     if parts.filter(done=False).exists():
         return False
     blank_rows = sum(parts.values_list("blank_rows", flat=True))
-    rows = sum(parts.values_list("rows", flat=True)) - blank_rows
-    if not rows:
+    if not Conviction.objects.filter(isp_list_id=list_id).exists():
         list_fail(list_id=list_id, message=no_rows_message(blank_rows))
-        return False
-    shards = _shards_make(list_id, parts.count(), rows)
-    if shards is None:
-        return False  # the list stopped being read meanwhile
-    pending = [shard.number for shard in shards if not shard.done]
-    if pending:
-        _shards_send(list_id, pending)
         return False
     if not _parse_finished(list_id, blank_rows):
         return False
@@ -608,109 +487,9 @@ def _parts_finish(list_id: int) -> bool:
     return True
 
 
-def _shards_make(list_id: int, count: int, rows: int) -> list[ListShard] | None:
-    """The shards of a list read in parts, made once, with the list's first evaluation run
-    (its rows are stored evaluated, in it)."""
-    with transaction.atomic():
-        isp_list = (
-            IspList.objects.select_for_update()
-            .filter(pk=list_id, status=IspList.Status.PARSING)
-            .first()
-        )
-        if isp_list is None:
-            return None
-        if not ListShard.objects.filter(isp_list_id=list_id).exists():
-            ListShard.objects.bulk_create(
-                ListShard(isp_list_id=list_id, number=number, bucket_lo=lo, bucket_hi=hi)
-                for number, (lo, hi) in enumerate(shard_ranges(count))
-            )
-            IspList.objects.filter(pk=list_id).update(
-                evaluation_run=max(isp_list.evaluation_run, 1),
-                rows_total=rows,
-                rows_evaluated=0,
-                ruleset_version=RULESET_VERSION,
-                evaluate_started_at=timezone.now(),
-                progress_at=timezone.now(),
-            )
-        return list(ListShard.objects.filter(isp_list_id=list_id).order_by("number"))
-
-
-def _shards_send(list_id: int, pending: list[int]) -> None:
-    from celery import group
-
-    from eligibility import tasks
-
-    signatures = [tasks.evaluate_shard.si(list_id, number) for number in pending]
-    transaction.on_commit(lambda: group(signatures).apply_async())
-
-
-def list_evaluate_shard(*, list_id: int, number: int) -> bool:
-    """Evaluate the people of one shard of a list read in parts (every row of a person is in
-    it) and store each of their rows once, with its result and the same conviction on an
-    earlier list (``copy_of``). Idempotent like ``list_parse_part``: rows of the shard already
-    stored are skipped by row number (the shard is stored in row order), also when two runs
-    store it at once. Returns whether this call finished the list."""
-    isp_list = IspList.objects.select_related("policy").get(pk=list_id)
-    shard = ListShard.objects.filter(isp_list_id=list_id, number=number).first()
-    if shard is None or isp_list.status != IspList.Status.PARSING:
-        return False
-    if not shard.done:
-        lines: list[str] = []
-        reads: list[_Read] = []
-        for part in range(ListPart.objects.filter(isp_list=isp_list).count()):
-            part_lines, part_reads = _shard_read(_shard_file(list_id, part, shard.number))
-            lines += part_lines
-            reads += part_reads
-        records = [Record(*read[:-1]) for read in reads]
-        results = evaluate(records, selectors.rules_policy(isp_list.policy), isp_list.as_of)
-        earlier = _earlier_copies(isp_list, [read[-1] for read in reads])
-        tail = (isp_list.evaluation_run, RULESET_VERSION, isp_list.policy.version, isp_list.as_of)
-        outcome = _csv_text(
-            (
-                "{}",
-                result.determination,
-                _to_json(sorted(result.reasons)),
-                _to_json(result.details),
-                *tail,
-                earlier.get(read[-1]),
-            )
-            for read, result in zip(reads, results, strict=True)
-        ).split("\n")[:-1]
-        # A row as stored: its facts' line, then its result's: (COPY line, row number).
-        stored = [
-            (f"{facts},{result}", read[0])
-            for facts, result, read in zip(lines, outcome, reads, strict=True)
-        ]
-        size = settings.LIST_STORE_BATCH_ROWS
-        try:
-            for start in range(0, len(stored), size):
-                _store_rows(isp_list, stored[start : start + size], shard)
-        except _NotParsing:
-            return False
-        ListShard.objects.filter(pk=shard.pk).update(done=True)
-    return _parts_finish(list_id)
-
-
-def _earlier_copies(isp_list: IspList, identities: list[str]) -> dict[str, int]:
-    """The same convictions on the newest earlier list: identity to row id (issue 18)."""
-    table = Conviction._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT DISTINCT ON (identity) identity, id FROM {table} "
-            "WHERE identity = ANY(%s) AND identity <> '' AND isp_list_id < %s "
-            "ORDER BY identity, isp_list_id DESC, id DESC",
-            [identities, isp_list.pk],
-        )
-        return dict(cursor.fetchall())
-
-
-def _part_last_stored_row(part: ListPart | ListShard) -> int:
-    """The last row stored of a part (a range of row numbers) or a shard (of buckets)."""
-    rows = Conviction.objects.filter(isp_list_id=part.isp_list_id)
-    if isinstance(part, ListShard):
-        rows = rows.filter(bucket__gte=part.bucket_lo, bucket__lt=part.bucket_hi)
-        return rows.aggregate(last=Max("row_number"))["last"] or 0
-    last = rows.filter(
+def _part_last_stored_row(part: ListPart) -> int:
+    last = Conviction.objects.filter(
+        isp_list_id=part.isp_list_id,
         row_number__gt=part.rows_before,
         row_number__lte=part.rows_before + part.rows,
     ).aggregate(last=Max("row_number"))["last"]
@@ -737,11 +516,8 @@ def _store_after(
         store(batch)
 
 
-def _store_rows(
-    isp_list: IspList, batch: list[StoredRow], part: ListPart | ListShard | None = None
-) -> None:
-    """Store the rows of ``batch`` that no other run of the import stored meanwhile: rows read
-    (of a list read whole, or one of its parts), or rows evaluated (of a shard)."""
+def _store_rows(isp_list: IspList, batch: list[StoredRow], part: ListPart | None = None) -> None:
+    """Store the rows of ``batch`` that no other run of the import stored meanwhile."""
     with transaction.atomic():
         if part is None:
             # First write the list's row: it stays locked until this batch commits, so two runs
@@ -764,19 +540,13 @@ def _store_rows(
                 )
                 if cursor.fetchone() is None:
                     raise _NotParsing
-            type(part).objects.select_for_update().filter(pk=part.pk).first()
+            ListPart.objects.select_for_update().filter(pk=part.pk).first()
             stored_up_to = _part_last_stored_row(part)
         batch = [values for values in batch if values[1] > stored_up_to]  # 1: the row number
         if not batch:
             return
-        if isinstance(part, ListShard):
-            _copy_lines([line for line, _number in batch], _EVALUATED_COLUMNS)
-            IspList.objects.filter(pk=isp_list.pk).update(
-                rows_evaluated=F("rows_evaluated") + len(batch), progress_at=timezone.now()
-            )
-            return
         if connection.vendor == "postgresql":
-            _copy_rows(batch, _COPY_COLUMNS)
+            _copy_rows(batch)
         else:
             Conviction.objects.bulk_create([_conviction_of(values) for values in batch])
         IspList.objects.filter(pk=isp_list.pk).update(
@@ -784,7 +554,7 @@ def _store_rows(
         )
 
 
-_FACT_COLUMNS = (
+_COPY_COLUMNS = (
     "isp_list_id",
     "row_number",
     "raw",
@@ -797,8 +567,6 @@ _FACT_COLUMNS = (
     "bucket",
     "identity",
     "born_on",
-)
-_RESULT_COLUMNS = (
     "changes",
     "determination",
     "reasons",
@@ -806,46 +574,27 @@ _RESULT_COLUMNS = (
     "evaluation_run",
     "ruleset_version",
 )
-# A row read, to be evaluated (a list read whole); a row evaluated as it is stored (a shard).
-_COPY_COLUMNS = (*_FACT_COLUMNS, *_RESULT_COLUMNS)
-_EVALUATED_COLUMNS = (*_COPY_COLUMNS, "policy_version", "as_of", "copy_of_id")
-# The places of a row's bucket and identity in its facts (the identity follows the bucket).
-_BUCKET = _FACT_COLUMNS.index("bucket")
-assert _FACT_COLUMNS[_BUCKET + 1] == _FACT_COLUMNS[-2] == "identity"  # see _read_of
 
 
 _JSON_COLUMNS = ("raw", "other", "unreadable", "changes", "reasons", "details")
 
 
-def _csv_text(batch: Iterable[StoredRow]) -> str:
-    """Rows as COPY reads them (every value quoted: FORCE_NULL makes an empty date NULL)."""
+def _copy_rows(batch: list[StoredRow]) -> None:
+    """COPY a batch of rows into PostgreSQL (several times faster than INSERT)."""
     buffer = io.StringIO()
     csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(batch)
     text = buffer.getvalue()
     if "\x00" in text or "\\u0000" in text:
         # PostgreSQL text and jsonb cannot hold NUL: it becomes U+FFFD (shown, never lost).
         text = text.replace("\x00", "\ufffd").replace("\\u0000", "\\ufffd")
-    return text
-
-
-def _copy_rows(batch: list[StoredRow], columns: tuple[str, ...]) -> None:
-    """COPY a batch of rows into PostgreSQL (several times faster than INSERT)."""
-    _copy_text(_csv_text(batch), columns)
-
-
-def _copy_lines(lines: list[str], columns: tuple[str, ...]) -> None:
-    """COPY rows prepared as lines (``_csv_text``) into PostgreSQL."""
-    _copy_text("\n".join(lines) + "\n", columns)
-
-
-def _copy_text(text: str, columns: tuple[str, ...]) -> None:
+    buffer = io.StringIO(text)
     table = Conviction._meta.db_table
-    nullable = [name for name in ("disposition_on", "born_on", "copy_of_id") if name in columns]
+    columns = ", ".join(_COPY_COLUMNS)
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(
-            f"COPY {table} ({', '.join(columns)}) FROM STDIN "
-            f"WITH (FORMAT csv, FORCE_NULL ({', '.join(nullable)}))",
-            io.StringIO(text),
+            f"COPY {table} ({columns}) FROM STDIN "
+            "WITH (FORMAT csv, FORCE_NULL (disposition_on, born_on))",
+            buffer,
         )
 
 
@@ -876,7 +625,6 @@ def list_fail(*, list_id: int, message: str) -> None:
         )
         Conviction.objects.filter(isp_list_id=list_id).delete()
         audit_record(action="list.refuse", obj=isp_list, detail={"message": message})
-        transaction.on_commit(lambda: _shards_remove(list_id))
         if stored:
             storage = isp_list.file.storage
             transaction.on_commit(lambda: storage.delete(stored))
@@ -1119,7 +867,6 @@ def list_finish(*, list_id: int, run: int) -> bool:
             obj=IspList(pk=list_id),
             detail={"rows": total, "run": run, **history},
         )
-        transaction.on_commit(lambda: _shards_remove(list_id))
     return True
 
 

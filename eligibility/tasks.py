@@ -41,21 +41,6 @@ def parse_part(list_id: int, number: int) -> None:
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def evaluate_shard(list_id: int, number: int) -> None:
-    from eligibility import services
-    from eligibility.models import IspList
-
-    try:
-        services.list_evaluate_shard(list_id=list_id, number=number)
-    except Exception as error:
-        IspList.objects.filter(pk=list_id).update(
-            message=f"The import stopped ({type(error).__name__}: {error}). "
-            "Restart it below; it continues where it stopped."
-        )
-        raise
-
-
-@shared_task(acks_late=True, ignore_result=True)
 def evaluate_chunk(list_id: int, run: int, lo: int, hi: int) -> int:
     from eligibility import services
 
