@@ -12,17 +12,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlparse
 
-from benchmarks.pipeline import _env, _psql
-
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks.pipeline import scratch_database
 
 
 def _backend_seconds(pid: int) -> float:
@@ -39,22 +34,15 @@ def main() -> None:
     if not base.startswith("postgres"):
         print("import_cpu: set DATABASE_URL (PostgreSQL on this machine)")
         return
-    parsed = urlparse(base)
-    name = f"{parsed.path.lstrip('/')}_cpu"
-    admin_url = parsed._replace(path="/postgres").geturl()
-    url = parsed._replace(path=f"/{name}").geturl()
-    _psql(admin_url, f'DROP DATABASE IF EXISTS "{name}"')
-    _psql(admin_url, f'CREATE DATABASE "{name}"')
-    env = _env(url, "x")
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    os.environ.update(env)
-    import django
+    with scratch_database(base, "cpu"):
+        _measure(args)
 
-    django.setup()
+
+def _measure(args: argparse.Namespace) -> None:
     import logging
 
     from django.conf import settings
-    from django.db import connection, connections
+    from django.db import connection
 
     from config.celery_app import app
     from demo.synthetic import write_csv
@@ -62,35 +50,31 @@ def main() -> None:
 
     app.conf.task_always_eager = True
     logging.disable(logging.CRITICAL)
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            settings.MEDIA_ROOT = Path(tmp) / "media"
-            path = write_csv(Path(tmp) / f"list-{args.rows}.csv", args.rows, seed=args.rows)
-            for _ in range(args.repeat):
-                with connection.cursor() as cursor:
-                    cursor.execute("TRUNCATE eligibility_isplist, eligibility_conviction CASCADE")
-                    cursor.execute("SELECT pg_backend_pid()")
-                    (backend,) = cursor.fetchone()
-                isp_list = services.list_store_file(
-                    path=path, filename=path.name, as_of=date(2026, 11, 25), user=None, start=False
-                )
-                wall, cpu, database = (
-                    time.perf_counter(),
-                    time.process_time(),
-                    _backend_seconds(backend),
-                )
-                services.list_import(list_id=isp_list.pk)
-                wall = time.perf_counter() - wall
-                cpu = time.process_time() - cpu
-                database = _backend_seconds(backend) - database
-                print(
-                    f"{args.rows:,} rows: wall {wall:.1f} s, Python CPU {cpu:.1f} s, "
-                    f"PostgreSQL backend CPU {database:.1f} s, together {cpu + database:.1f} s",
-                    flush=True,
-                )
-    finally:
-        connections.close_all()
-        _psql(admin_url, f'DROP DATABASE IF EXISTS "{name}"')
+    with tempfile.TemporaryDirectory() as tmp:
+        settings.MEDIA_ROOT = Path(tmp) / "media"
+        path = write_csv(Path(tmp) / f"list-{args.rows}.csv", args.rows, seed=args.rows)
+        for _ in range(args.repeat):
+            with connection.cursor() as cursor:
+                cursor.execute("TRUNCATE eligibility_isplist, eligibility_conviction CASCADE")
+                cursor.execute("SELECT pg_backend_pid()")
+                (backend,) = cursor.fetchone()
+            isp_list = services.list_store_file(
+                path=path, filename=path.name, as_of=date(2026, 11, 25), user=None, start=False
+            )
+            wall, cpu, database = (
+                time.perf_counter(),
+                time.process_time(),
+                _backend_seconds(backend),
+            )
+            services.list_import(list_id=isp_list.pk)
+            wall = time.perf_counter() - wall
+            cpu = time.process_time() - cpu
+            database = _backend_seconds(backend) - database
+            print(
+                f"{args.rows:,} rows: wall {wall:.1f} s, Python CPU {cpu:.1f} s, "
+                f"PostgreSQL backend CPU {database:.1f} s, together {cpu + database:.1f} s",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -22,6 +22,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -73,6 +75,36 @@ def bare_copy_seconds(url: str, csv_path: Path) -> float:
     seconds = time.perf_counter() - started
     _psql(url, "DROP TABLE bench_bare")
     return seconds
+
+
+@contextmanager
+def scratch_database(base: str, suffix: str) -> Iterator[str]:
+    """A database ``<name>_<suffix>`` beside ``base``'s, migrated, that this process's Django
+    uses (and a process started with ``_env`` of its URL); dropped afterwards. Yields its URL."""
+    parsed = urlparse(base)
+    name = f"{parsed.path.lstrip('/')}_{suffix}"
+    admin_url = parsed._replace(path="/postgres").geturl()
+    url = parsed._replace(path=f"/{name}").geturl()
+    _psql(admin_url, f'DROP DATABASE IF EXISTS "{name}"')
+    _psql(admin_url, f'CREATE DATABASE "{name}"')
+    try:
+        env = _env(url, "x")
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
+        )
+        os.environ.update(env)
+        import django
+
+        django.setup()
+        yield url
+    finally:
+        from django.conf import settings
+
+        if settings.configured:
+            from django.db import connections
+
+            connections.close_all()
+        _psql(admin_url, f'DROP DATABASE IF EXISTS "{name}"')
 
 
 # Evaluate the newest list again under a later as-of date, and wait until it is ready.
@@ -163,51 +195,36 @@ def main() -> None:
     if not base.startswith("postgres") or not os.environ.get("CELERY_BROKER_URL"):
         print("bench_pipeline: set DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis)")
         return
-    parsed = urlparse(base)
-    name = f"{parsed.path.lstrip('/')}_bench"
-    admin_url = parsed._replace(path="/postgres").geturl()
-    url = parsed._replace(path=f"/{name}").geturl()
-    _psql(admin_url, f'DROP DATABASE IF EXISTS "{name}"')
-    _psql(admin_url, f'CREATE DATABASE "{name}"')
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=_env(url, "x"), check=True
-    )
-    # This process reads the phases' times from the scratch database the workers write to.
-    os.environ.update(_env(url, "x"))
-    import django
+    with scratch_database(base, "bench") as url:
+        _compare(url, args)
 
-    django.setup()
+
+def _compare(url: str, args: argparse.Namespace) -> None:
     from demo.synthetic import write_csv, write_xlsx
 
     print(
         f"{'rows':>9} {'fmt':>4} {'COPY s':>7} {'store s':>8} {'eval s':>7} {'total s':>8} "
         f"{'rows/s':>8} {'xCOPY':>6} {'reeval s':>8} {'peak MB per worker':>18}"
     )
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            for n in args.rows:
-                csv_path = write_csv(Path(tmp) / f"list-{n}.csv", n, seed=n)
-                copy = bare_copy_seconds(url, csv_path)
-                for fmt in args.formats:
-                    path = (
-                        csv_path
-                        if fmt == "csv"
-                        else write_xlsx(Path(tmp) / f"list-{n}.xlsx", n, seed=n)
-                    )
-                    result = run_import(url, path, args.workers)
-                    print(
-                        f"{n:>9,} {fmt:>4} {copy:>7.1f} {result['store']:>8.1f} "
-                        f"{result['evaluate']:>7.1f} {result['total']:>8.1f} "
-                        f"{n / result['total']:>8,.0f} {result['total'] / copy:>6.1f} "
-                        f"{result['reevaluate']:>8.1f} "
-                        f"{' / '.join(f'{peak:.0f}' for peak in result['peaks_mb']):>18}",
-                        flush=True,
-                    )
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        _psql(admin_url, f'DROP DATABASE IF EXISTS "{name}"')
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.rows:
+            csv_path = write_csv(Path(tmp) / f"list-{n}.csv", n, seed=n)
+            copy = bare_copy_seconds(url, csv_path)
+            for fmt in args.formats:
+                path = (
+                    csv_path
+                    if fmt == "csv"
+                    else write_xlsx(Path(tmp) / f"list-{n}.xlsx", n, seed=n)
+                )
+                result = run_import(url, path, args.workers)
+                print(
+                    f"{n:>9,} {fmt:>4} {copy:>7.1f} {result['store']:>8.1f} "
+                    f"{result['evaluate']:>7.1f} {result['total']:>8.1f} "
+                    f"{n / result['total']:>8,.0f} {result['total'] / copy:>6.1f} "
+                    f"{result['reevaluate']:>8.1f} "
+                    f"{' / '.join(f'{peak:.0f}' for peak in result['peaks_mb']):>18}",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":
