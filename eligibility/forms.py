@@ -93,29 +93,19 @@ class PolicyForm(forms.Form):
         }
 
 
-class CountyProfileForm(forms.Form):
-    """A new version of the office's county profile (issue 21)."""
+class CountyProfileForm(forms.ModelForm):
+    """A new version of the office's county profile (issue 21): the model's editable fields
+    (``counties.EDITABLE``), its locations as lines, what is still to confirm, and why. The
+    form never saves: ``services.profile_adopt`` adds the version."""
 
-    court = forms.CharField(max_length=200)
-    circuit = forms.CharField(max_length=200)
-    caption = forms.CharField(max_length=200)
+    # Radio buttons with no blank choice (a model field's form field would offer "---------").
     location_rule = forms.ChoiceField(
         choices=CountyProfile.LocationRule.choices, widget=forms.RadioSelect
     )
-    locations = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
-    clerk = forms.CharField(max_length=200)
-    clerk_address = forms.CharField(max_length=300)
-    police = forms.CharField(max_length=200)
-    police_address = forms.CharField(max_length=300)
-    state_attorney = forms.CharField(max_length=200)
-    office_title = forms.CharField(max_length=200)
-    office_name = forms.CharField(max_length=200)
-    office_address = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
-    help_line = forms.CharField(max_length=100, required=False)
-    legal_aid = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
     packet_shape = forms.ChoiceField(
         choices=CountyProfile.PacketShape.choices, widget=forms.RadioSelect
     )
+    locations = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
     to_confirm = forms.MultipleChoiceField(
         choices=[(name, FIELDS[name]["label"]) for name in CONFIRMABLE],
         required=False,
@@ -126,6 +116,16 @@ class CountyProfileForm(forms.Form):
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Why (required)"
     )
+
+    field_order = [*EDITABLE[: EDITABLE.index("location_rule") + 1], "locations"]
+
+    class Meta:
+        model = CountyProfile
+        fields = EDITABLE
+        widgets = {
+            "office_address": forms.Textarea(attrs={"rows": 2}),
+            "legal_aid": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
