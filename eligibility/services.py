@@ -24,12 +24,12 @@ The pipeline of one list (design.md "The path of one list"):
 
 from __future__ import annotations
 
-import csv
 import functools
 import io
 import json
 import logging
 import operator
+import re
 import secrets
 import tempfile
 import threading
@@ -39,6 +39,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
@@ -300,38 +301,76 @@ def lists_restart_stalled() -> list[int]:
 # 2. Reading the file into rows -------------------------------------------------------------------
 
 
-# A row as it is stored before it is evaluated: the columns of ``_COPY_COLUMNS``, in order, as
-# the text COPY reads (JSON as text, a missing date as None).
-StoredRow = tuple[Any, ...]
-# Not evaluated yet: changes, determination, reasons, details, evaluation run, rule set.
-_UNEVALUATED = ("{}", "", "[]", "{}", 0, "")
+# A row as it is stored before it is evaluated: its number, and its line of COPY's text format
+# (the columns of ``_COPY_COLUMNS``). Building the line is the hot loop of an import: no dict or
+# model per row, JSON by orjson, one ``join`` per row, and escaping only for the rare row whose
+# text holds a backslash, a tab or a line break.
+StoredRow = tuple[int, str]
 _record_texts = operator.attrgetter(*RECORD_FIELDS)
 _extra_texts = operator.itemgetter(*EXTRA_FIELDS)
-_to_json = json.JSONEncoder(ensure_ascii=False).encode
+_json_encode = json.JSONEncoder(ensure_ascii=False).encode
 # The dates of a list repeat (the people's dates of birth, a court's disposition days): each text
 # is read once per worker.
 _read_date = functools.lru_cache(maxsize=1 << 16)(read_date)
+_NULL = "\\N"
+# Not evaluated yet: changes, determination, reasons, details, rule set (evaluation run 0).
+_UNEVALUATED = "\t{}\t\t[]\t{}\t\n"
+# Escapes of COPY's text format, both ways.
+_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_UNESCAPE = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
+_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
+
+
+def _to_json(value: Any) -> str:
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except orjson.JSONEncodeError:  # text orjson refuses (a lone surrogate): the slow encoder
+        return _json_encode(value)
+
+
+def _date_text(value: date | None) -> str:
+    return _NULL if value is None else value.isoformat()
+
+
+def _free_text(texts: tuple[str, ...]) -> str:
+    """The tab-separated texts of a row, escaped for COPY when they need it (NUL, which
+    PostgreSQL text and jsonb cannot hold, becomes U+FFFD: shown, never lost)."""
+    body = "\t".join(texts)
+    if (
+        "\\" in body
+        or "\n" in body
+        or "\r" in body
+        or "\x00" in body
+        or body.count("\t") != len(texts) - 1
+    ):
+        body = "\t".join(
+            text.replace("\x00", "\ufffd").replace("\\u0000", "\\ufffd").translate(_ESCAPE)
+            for text in texts
+        )
+    return body
 
 
 def _stored_row(list_id: int, row: ListRow) -> StoredRow:
-    """One row of the list as stored (the hot loop of an import: a tuple, no dict, no model)."""
+    """One row of the list as stored: its number and its line for COPY."""
     record = row.record
     person = person_key_text(record)
-    return (
-        list_id,
-        row.number,
-        _to_json(row.raw),
-        _to_json(row.other),
-        *_record_texts(record),
-        *_extra_texts(row.extra),
-        _read_date(record.disposition_date),
-        _to_json(unreadable_fields(record, read=_read_date)),
-        person,
-        case_key(record.court_case_number),
-        bucket_of(person),
-        conviction_identity(record, person),
-        _read_date(record.date_of_birth),
-        *_UNEVALUATED,
+    disposed = _read_date(record.disposition_date)
+    born = _read_date(record.date_of_birth)
+    body = _free_text(
+        (
+            _to_json(row.raw),
+            _to_json(row.other),
+            *_record_texts(record),
+            *_extra_texts(row.extra),
+            _to_json(unreadable_fields(record, read=_read_date)),
+            person,
+            case_key(record.court_case_number),
+            conviction_identity(record, person),
+        )
+    )
+    return row.number, (
+        f"{list_id}\t{row.number}\t{bucket_of(person)}\t0\t{_date_text(disposed)}\t"
+        f"{_date_text(born)}\t{body}{_UNEVALUATED}"
     )
 
 
@@ -542,7 +581,7 @@ def _store_rows(isp_list: IspList, batch: list[StoredRow], part: ListPart | None
                     raise _NotParsing
             ListPart.objects.select_for_update().filter(pk=part.pk).first()
             stored_up_to = _part_last_stored_row(part)
-        batch = [values for values in batch if values[1] > stored_up_to]  # 1: the row number
+        batch = [row for row in batch if row[0] > stored_up_to]
         if not batch:
             return
         if connection.vendor == "postgresql":
@@ -557,52 +596,53 @@ def _store_rows(isp_list: IspList, batch: list[StoredRow], part: ListPart | None
 _COPY_COLUMNS = (
     "isp_list_id",
     "row_number",
+    "bucket",
+    "evaluation_run",
+    "disposition_on",
+    "born_on",
     "raw",
     "other",
     *TEXT_FIELDS,
-    "disposition_on",
     "unreadable",
     "person_key",
     "case_key",
-    "bucket",
     "identity",
-    "born_on",
     "changes",
     "determination",
     "reasons",
     "details",
-    "evaluation_run",
     "ruleset_version",
 )
-
-
 _JSON_COLUMNS = ("raw", "other", "unreadable", "changes", "reasons", "details")
+_INTEGER_COLUMNS = ("isp_list_id", "row_number", "bucket", "evaluation_run")
+_DATE_COLUMNS = ("disposition_on", "born_on")
 
 
 def _copy_rows(batch: list[StoredRow]) -> None:
     """COPY a batch of rows into PostgreSQL (several times faster than INSERT)."""
-    buffer = io.StringIO()
-    csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(batch)
-    text = buffer.getvalue()
-    if "\x00" in text or "\\u0000" in text:
-        # PostgreSQL text and jsonb cannot hold NUL: it becomes U+FFFD (shown, never lost).
-        text = text.replace("\x00", "\ufffd").replace("\\u0000", "\\ufffd")
-    buffer = io.StringIO(text)
+    buffer = io.StringIO("".join([line for _number, line in batch]))
     table = Conviction._meta.db_table
     columns = ", ".join(_COPY_COLUMNS)
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(
-            f"COPY {table} ({columns}) FROM STDIN "
-            "WITH (FORMAT csv, FORCE_NULL (disposition_on, born_on))",
-            buffer,
-        )
+        cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer, size=1 << 18)
 
 
-def _conviction_of(values: StoredRow) -> Conviction:
-    """A stored row as a model (SQLite: ``bulk_create``)."""
-    fields = dict(zip(_COPY_COLUMNS, values, strict=True))
+def _copy_field(text: str) -> str | None:
+    if text == _NULL:
+        return None
+    return _ESCAPED.sub(lambda match: _UNESCAPE.get(match[1], match[1]), text)
+
+
+def _conviction_of(row: StoredRow) -> Conviction:
+    """A stored row as a model (SQLite: ``bulk_create``), read back from its COPY line."""
+    texts = row[1].removesuffix("\n").split("\t")
+    fields: dict[str, Any] = dict(zip(_COPY_COLUMNS, map(_copy_field, texts), strict=True))
     for name in _JSON_COLUMNS:
         fields[name] = json.loads(fields[name])
+    for name in _INTEGER_COLUMNS:
+        fields[name] = int(fields[name])
+    for name in _DATE_COLUMNS:
+        fields[name] = fields[name] and date.fromisoformat(fields[name])
     return Conviction(**fields)
 
 
@@ -777,14 +817,15 @@ def _write_results_postgresql(
     """COPY the results into a temporary table, then one UPDATE ... FROM it. The UPDATE names
     the chunk's list and buckets: joined on the id alone, the planner (which has no statistics
     of the temporary table) hashes it against a scan of every row of every list."""
-    import json
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for pk, result in zip(ids, results, strict=True):
-        determination, reasons, details = _result_values(result)
-        writer.writerow((pk, determination, json.dumps(reasons), json.dumps(details)))
-    buffer.seek(0)
+    buffer = io.StringIO(
+        "".join(
+            [
+                f"{pk}\t{result.determination}\t"
+                f"{_free_text((_to_json(sorted(result.reasons)), _to_json(result.details)))}\n"
+                for pk, result in zip(ids, results, strict=True)
+            ]
+        )
+    )
     table = Conviction._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -793,9 +834,9 @@ def _write_results_postgresql(
             "ON COMMIT DELETE ROWS"
         )
         cursor.cursor.copy_expert(
-            "COPY evaluation_results (id, determination, reasons, details) "
-            "FROM STDIN WITH (FORMAT csv)",
+            "COPY evaluation_results (id, determination, reasons, details) FROM STDIN",
             buffer,
+            size=1 << 18,
         )
         cursor.execute(
             f"UPDATE {table} AS c SET determination = r.determination, reasons = r.reasons, "
