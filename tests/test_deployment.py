@@ -71,6 +71,17 @@ def test_database_url_becomes_a_postgresql_connection():
     )
 
 
+@pytest.mark.django_db
+def test_postgresql_connections_compile_no_statement_just_in_time():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
+
+
 def test_a_database_url_of_another_kind_is_refused():
     with pytest.raises(ValueError, match="postgres"):
         database_from_url("mysql://u@h/db")
