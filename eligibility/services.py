@@ -888,11 +888,15 @@ def list_finish(*, list_id: int, run: int) -> bool:
         )
         if isp_list is None:
             return False
-        if Conviction.objects.filter(isp_list_id=list_id).exclude(evaluation_run=run).exists():
+        # The counters are exact (list_evaluate_chunk), and reading them spares two scans of
+        # every row of the list (8 s at a million rows).
+        if isp_list.rows_evaluated < isp_list.rows_total:
             return False  # rows remain: resuming the pipeline evaluates them
-        total = Conviction.objects.filter(isp_list_id=list_id).count()
+        total = isp_list.rows_total
         history: dict[str, int] = list_match(isp_list=isp_list)
-        for _receiver, counts in list_evaluated.send(sender=IspList, isp_list=isp_list):
+        for _receiver, counts in list_evaluated.send(
+            sender=IspList, isp_list=isp_list, known=history["known"]
+        ):
             history.update(counts or {})
         IspList.objects.filter(pk=list_id).update(
             status=IspList.Status.READY,
@@ -919,7 +923,8 @@ def list_match(*, isp_list: IspList) -> dict[str, int]:
     re-evaluation, gives the same answer."""
     rows = Conviction.objects.filter(isp_list_id=isp_list.pk)
     earlier = Conviction.objects.filter(isp_list_id__lt=isp_list.pk).exclude(identity="")
-    rows.exclude(changes={}).update(changes={})  # corrections as matched before
+    if isp_list.history:  # matched before (a re-evaluation): forget the corrections found then
+        rows.exclude(changes={}).update(changes={})
     if connection.vendor != "postgresql":
         # (PostgreSQL sets ``copy_of`` in the evaluation's own write: _write_results_postgresql)
         newest = earlier.filter(identity=OuterRef("identity")).order_by("-isp_list_id", "-pk")
@@ -949,7 +954,7 @@ def list_match(*, isp_list: IspList) -> dict[str, int]:
                 corrected.append(Conviction(pk=pk, changes=changes))
     Conviction.objects.bulk_update(rematched, ["copy_of"], batch_size=2000)
     Conviction.objects.bulk_update(corrected, ["changes"], batch_size=2000)
-    total = rows.count()
+    total = isp_list.rows_total
     return {"new": total - known, "known": known, "corrected": len(corrected)}
 
 
