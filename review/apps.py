@@ -18,4 +18,4 @@ def carry_over(sender: Any, isp_list: Any, **kwargs: Any) -> dict[str, int]:
     """A list finished: carry decisions of earlier copies over (``review.services.carry``)."""
     from review.services.carry import decisions_carry_over
 
-    return decisions_carry_over(isp_list=isp_list)
+    return decisions_carry_over(isp_list=isp_list, known=kwargs.get("known"))

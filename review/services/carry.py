@@ -20,11 +20,47 @@ from review.models import Batch, BatchItem, Decision, Review
 from review.selectors import queue as queue_selectors
 
 
-def decisions_carry_over(*, isp_list: IspList) -> dict[str, int]:
+def decisions_carry_over(*, isp_list: IspList, known: int | None = None) -> dict[str, int]:
     """Carry the newest decision of each conviction's earlier copies onto the list's undecided
     rows. Returns the counts for the list's history: ``decided`` and ``approved`` (known rows
     whose conviction was decided, or is in an approved batch, on an earlier list), ``carried``
-    and ``flagged`` (carried decisions that want another look)."""
+    and ``flagged`` (carried decisions that want another look). ``known``: how many of the
+    list's rows are on an earlier list, when the caller knows (with none, the queries over them
+    are spared: each reads every row of the list)."""
+    if known != 0:
+        carried = _carry(_carry_targets(isp_list))
+        if carried:
+            audit_record(
+                action="decision.carry_over",
+                obj=isp_list,
+                detail={"carried": len(carried)},
+            )
+    # Counted on the list as it stands (a re-evaluation carries nothing new, and says the same).
+    carried_rows = Conviction.objects.filter(
+        isp_list=isp_list, review__decision__carried_from__isnull=False
+    )
+    counts = {
+        "carried": carried_rows.count(),
+        "flagged": carried_rows.filter(queue_selectors.another_look_q()).count(),
+        "decided": 0,
+        "approved": 0,
+    }
+    if known != 0:
+        known_rows = Conviction.objects.filter(isp_list=isp_list, copy_of__isnull=False)
+        earlier = {
+            "conviction__identity": OuterRef("identity"),
+            "conviction__isp_list_id__lt": isp_list.pk,
+        }
+        decided = Review.objects.filter(**earlier, decision__isnull=False)
+        approved = BatchItem.objects.filter(**earlier, batch__state__in=Batch.LOCKED_STATES)
+        counts["decided"] = known_rows.filter(Exists(decided)).count()
+        counts["approved"] = known_rows.filter(Exists(approved)).count()
+    return counts
+
+
+def _carry_targets(isp_list: IspList) -> list[tuple[int, str, dict[str, Any], Decision]]:
+    """The list's undecided known rows whose conviction was decided on an earlier list, each
+    ``(id, machine determination, changes, newest earlier decision)``."""
     earlier_decision = (
         Review.objects.filter(
             conviction__identity=OuterRef("identity"),
@@ -40,39 +76,12 @@ def decisions_carry_over(*, isp_list: IspList) -> dict[str, int]:
         .filter(queue_selectors.undecided_q())
         .annotate(source=Subquery(earlier_decision))
         .filter(source__isnull=False)
-        .values_list("pk", "determination", "reasons", "changes", "source")
+        .values_list("pk", "determination", "changes", "source")
     )
     sources = Decision.objects.in_bulk({source for *_, source in rows})
-    carried = _carry(
-        [
-            (pk, determination, changes, sources[source])
-            for pk, determination, _r, changes, source in rows
-        ]
-    )
-    # Counted on the list as it stands (a re-evaluation carries nothing new, and says the same).
-    carried_rows = Conviction.objects.filter(
-        isp_list=isp_list, review__decision__carried_from__isnull=False
-    )
-    flagged = carried_rows.filter(queue_selectors.another_look_q()).count()
-    if carried:
-        audit_record(
-            action="decision.carry_over",
-            obj=isp_list,
-            detail={"carried": len(carried)},
-        )
-    known = Conviction.objects.filter(isp_list=isp_list, copy_of__isnull=False)
-    earlier = {
-        "conviction__identity": OuterRef("identity"),
-        "conviction__isp_list_id__lt": isp_list.pk,
-    }
-    decided = Review.objects.filter(**earlier, decision__isnull=False)
-    approved = BatchItem.objects.filter(**earlier, batch__state__in=Batch.LOCKED_STATES)
-    return {
-        "decided": known.filter(Exists(decided)).count(),
-        "approved": known.filter(Exists(approved)).count(),
-        "carried": carried_rows.count(),
-        "flagged": flagged,
-    }
+    return [
+        (pk, determination, changes, sources[source]) for pk, determination, changes, source in rows
+    ]
 
 
 def _carry(targets: list[tuple[int, str, dict[str, Any], Decision]]) -> list[Decision]:
