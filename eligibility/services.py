@@ -319,13 +319,19 @@ _UNEVALUATED = "\t{}\t\t[]\t{}\t\n"
 _ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _UNESCAPE = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
+# NUL, which PostgreSQL's text and jsonb cannot hold, becomes U+FFFD (shown, never lost): in JSON
+# its escape, which an escaped backslash before "u0000" (a cell's own text) is not.
+_JSON_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
 
 
 def _to_json(value: Any) -> str:
     try:
-        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+        text = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
     except orjson.JSONEncodeError:  # text orjson refuses (a lone surrogate): the slow encoder
-        return _json_encode(value)
+        text = _json_encode(value)
+    if "\\u0000" in text:
+        text = _JSON_NUL.sub(r"\1\\ufffd", text)
+    return text
 
 
 def _date_text(value: date | None) -> str:
@@ -333,8 +339,8 @@ def _date_text(value: date | None) -> str:
 
 
 def _free_text(texts: tuple[str, ...]) -> str:
-    """The tab-separated texts of a row, escaped for COPY when they need it (NUL, which
-    PostgreSQL text and jsonb cannot hold, becomes U+FFFD: shown, never lost)."""
+    """The tab-separated texts of a row, escaped for COPY when they need it (NUL becomes
+    U+FFFD)."""
     body = "\t".join(texts)
     if (
         "\\" in body
@@ -343,10 +349,7 @@ def _free_text(texts: tuple[str, ...]) -> str:
         or "\x00" in body
         or body.count("\t") != len(texts) - 1
     ):
-        body = "\t".join(
-            text.replace("\x00", "\ufffd").replace("\\u0000", "\\ufffd").translate(_ESCAPE)
-            for text in texts
-        )
+        body = "\t".join(text.replace("\x00", "\ufffd").translate(_ESCAPE) for text in texts)
     return body
 
 
@@ -820,9 +823,10 @@ def _write_results_postgresql(
     buffer = io.StringIO(
         "".join(
             [
-                f"{pk}\t{result.determination}\t"
-                f"{_free_text((_to_json(sorted(result.reasons)), _to_json(result.details)))}\n"
-                for pk, result in zip(ids, results, strict=True)
+                f"{pk}\t{determination}\t{_free_text((_to_json(reasons), _to_json(details)))}\n"
+                for pk, (determination, reasons, details) in zip(
+                    ids, map(_result_values, results), strict=True
+                )
             ]
         )
     )

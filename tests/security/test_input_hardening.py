@@ -80,6 +80,30 @@ def test_nul_bytes_in_a_csv_are_dropped_and_the_list_is_read(client, supervisor,
     assert "\x00" not in json.dumps(first.raw) + json.dumps(second.raw)
 
 
+def test_cells_holding_backslashes_tabs_and_line_breaks_are_stored_as_received(
+    client, supervisor, upload
+):
+    """The rows go to the database as lines of COPY's text format, where a backslash, a tab, a
+    line break and ``\\N`` mean something: cells holding them are stored as they came."""
+    client.force_login(supervisor)
+    cells = {
+        "last_name": "O\\NEIL \\N",
+        "first_name": "JA\tNE",
+        "sentence": 'FINE "$100"\r\nPAID \\t \\u0000 \\\\',
+        "sid": "\\N",
+    }
+    response = upload(client, "escapes.csv", csv_bytes(row(**cells), row(sid="2")))
+    assert response.status_code == 302
+    isp_list = the_list()
+    assert isp_list.status == IspList.Status.READY and isp_list.rows_total == 2
+    first = isp_list.convictions.get(row_number=1)
+    for name, value in cells.items():
+        assert first.raw[name.upper()] == value, name
+    assert (first.last_name, first.first_name, first.sid) == ("O\\NEIL \\N", "JA\tNE", "\\N")
+    assert first.sentence == 'FINE "$100"\r\nPAID \\t \\u0000 \\\\'
+    assert first.disposition_on == date(2012, 5, 10)
+
+
 def test_a_file_of_nul_bytes_is_refused_as_not_text(client, supervisor, upload):
     client.force_login(supervisor)
     refused_with(upload(client, "list.csv", b"\x00" * 5000), "neither a CSV text file")
