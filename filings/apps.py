@@ -19,6 +19,4 @@ def list_history(sender: Any, isp_list: Any, **kwargs: Any) -> dict[str, int]:
     """A list finished: how many of its known convictions were filed, granted, denied before."""
     from filings.selectors import list_history_counts
 
-    if kwargs.get("known") == 0:  # none of its rows on an earlier list: nothing to count
-        return {"filed": 0, "granted": 0, "denied": 0}
-    return list_history_counts(isp_list=isp_list)
+    return list_history_counts(isp_list=isp_list, known=kwargs.get("known"))

@@ -116,9 +116,13 @@ def packet_downloadable(*, packet: Packet) -> bool:
     )
 
 
-def list_history_counts(*, isp_list: IspList) -> dict[str, int]:
+def list_history_counts(*, isp_list: IspList, known: int | None = None) -> dict[str, int]:
     """Of the list's rows that are a conviction of an earlier list: how many were filed, granted
-    and denied there (the list's history, ``eligibility.signals.list_evaluated``)."""
+    and denied there (the list's history, ``eligibility.signals.list_evaluated``). ``known``: how
+    many such rows there are, when the caller knows (with none, the queries, each of which reads
+    every row of the list, are spared)."""
+    if known == 0:
+        return {"filed": 0, "granted": 0, "denied": 0}
     known = Conviction.objects.filter(isp_list=isp_list, copy_of__isnull=False)
     earlier = {
         "conviction__identity": OuterRef("identity"),

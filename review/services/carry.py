@@ -27,6 +27,7 @@ def decisions_carry_over(*, isp_list: IspList, known: int | None = None) -> dict
     and ``flagged`` (carried decisions that want another look). ``known``: how many of the
     list's rows are on an earlier list, when the caller knows (with none, the queries over them
     are spared: each reads every row of the list)."""
+    counts = {"decided": 0, "approved": 0}
     if known != 0:
         carried = _carry(_carry_targets(isp_list))
         if carried:
@@ -35,17 +36,6 @@ def decisions_carry_over(*, isp_list: IspList, known: int | None = None) -> dict
                 obj=isp_list,
                 detail={"carried": len(carried)},
             )
-    # Counted on the list as it stands (a re-evaluation carries nothing new, and says the same).
-    carried_rows = Conviction.objects.filter(
-        isp_list=isp_list, review__decision__carried_from__isnull=False
-    )
-    counts = {
-        "carried": carried_rows.count(),
-        "flagged": carried_rows.filter(queue_selectors.another_look_q()).count(),
-        "decided": 0,
-        "approved": 0,
-    }
-    if known != 0:
         known_rows = Conviction.objects.filter(isp_list=isp_list, copy_of__isnull=False)
         earlier = {
             "conviction__identity": OuterRef("identity"),
@@ -55,6 +45,12 @@ def decisions_carry_over(*, isp_list: IspList, known: int | None = None) -> dict
         approved = BatchItem.objects.filter(**earlier, batch__state__in=Batch.LOCKED_STATES)
         counts["decided"] = known_rows.filter(Exists(decided)).count()
         counts["approved"] = known_rows.filter(Exists(approved)).count()
+    # Counted on the list as it stands (a re-evaluation carries nothing new, and says the same).
+    carried_rows = Conviction.objects.filter(
+        isp_list=isp_list, review__decision__carried_from__isnull=False
+    )
+    counts["carried"] = carried_rows.count()
+    counts["flagged"] = carried_rows.filter(queue_selectors.another_look_q()).count()
     return counts
 
 
