@@ -241,6 +241,10 @@ LIST_MAX_CELLS = envint("LIST_MAX_CELLS", 50_000_000)
 LIST_STORE_BATCH_ROWS = envint("LIST_STORE_BATCH_ROWS", 5000)
 # A CSV list larger than this is read in parts of about this size, by the workers side by side.
 LIST_PART_BYTES = envint("LIST_PART_BYTES", 16 * 1024 * 1024)
+# A list file at least this large is judged as it is stored, batch by batch, and each row written
+# once with its result; only a person whose rows fell in different batches is judged again (most
+# lists give a person's rows together). A smaller list is stored, then judged in chunks of people.
+LIST_JUDGE_WHILE_STORING_BYTES = envint("LIST_JUDGE_WHILE_STORING_BYTES", 16 * 1024 * 1024)
 EVALUATION_CHUNK_ROWS = envint("EVALUATION_CHUNK_ROWS", 20000)
 # A list still being imported whose counters have not moved for this long is said to have
 # stalled (its page offers a restart), and the periodic check restarts it. Reading or evaluating

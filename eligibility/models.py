@@ -222,7 +222,8 @@ class IspList(models.Model):
 
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.RECEIVED)
     message = models.TextField(blank=True)
-    # Each evaluation of the list has a number; a row is evaluated when its run equals it.
+    # Each evaluation of the list has a number; a row is evaluated when its run equals it and it
+    # was judged with every row of its person (``Conviction.judged_with``).
     evaluation_run = models.PositiveIntegerField(default=0)
     rows_parsed = models.PositiveIntegerField(default=0)
     blank_rows = models.PositiveIntegerField(default=0)
@@ -352,6 +353,11 @@ class Conviction(models.Model):
     reasons = models.JSONField(default=list, blank=True)
     details = models.JSONField(default=dict, blank=True)
     evaluation_run = models.PositiveIntegerField(default=0)
+    # How many rows of the person (``person_key``) the row was judged with. A list is judged as it
+    # is stored, batch by batch (``services._stored_rows``); a person with more rows in the list
+    # than this was judged without some of them and is judged again, whole, before the list is
+    # ready (``services.list_evaluate_start``).
+    judged_with = models.PositiveIntegerField(default=0)
     ruleset_version = models.CharField(max_length=40, blank=True)
     policy_version = models.PositiveIntegerField(null=True, blank=True)
     as_of = models.DateField(null=True, blank=True)

@@ -15,10 +15,14 @@ The pipeline of one list (design.md "The path of one list"):
    stored row (of each part) when run again, and two runs at once (a restart while the first
    still reads, a task delivered again) store each row once. A file
    refused only here (an oversize cell, a workbook cell far beyond the rest, no row at all) keeps
-   its list, marked failed with the reason, but neither its rows nor the file.
-3. ``list_evaluate_start`` splits the rows into chunks of people (each person in one bucket,
-   buckets packed into chunks) and starts one ``tasks.evaluate_chunk`` per chunk as a Celery
-   group; ``list_evaluate_chunk`` evaluates one chunk and writes the results in bulk; the chunk
+   its list, marked failed with the reason, but neither its rows nor the file. A list of at
+   least ``LIST_JUDGE_WHILE_STORING_BYTES`` is judged as it is stored: each batch is judged (each
+   person with their rows in the batch) and each row written once, with its result.
+3. ``list_evaluate_start`` finds the people not yet judged whole in the list's run (every
+   person, unless the list was judged as it was stored: then only those whose rows fell in
+   different batches), packs their buckets into chunks (each person in one bucket) and starts
+   one ``tasks.evaluate_chunk`` per chunk as a Celery group; ``list_evaluate_chunk`` judges the
+   people of one chunk, each with all their rows, and writes the results in bulk; the chunk
    that leaves no row unevaluated marks the list ready (compare-and-set on the status).
 """
 
@@ -34,6 +38,7 @@ import secrets
 import tempfile
 import threading
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -44,7 +49,19 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, TextField, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.functions import MD5, Cast, Concat
 from django.utils import timezone
 
@@ -301,10 +318,10 @@ def lists_restart_stalled() -> list[int]:
 # 2. Reading the file into rows -------------------------------------------------------------------
 
 
-# A row as it is stored before it is evaluated: its number, and its line of COPY's text format
-# (the columns of ``_COPY_COLUMNS``). Building the line is the hot loop of an import: no dict or
-# model per row, JSON by orjson, one ``join`` per row, and escaping only for the rare row whose
-# text holds a backslash, a tab or a line break.
+# A row as it is stored: its number, and its line of COPY's text format (the columns of
+# ``_COPY_COLUMNS``), with its result when the list is judged as it is stored. Building the line is
+# the hot loop of an import: no dict or model per row, JSON by orjson, one ``join`` per row, and
+# escaping only for the rare row whose text holds a backslash, a tab or a line break.
 StoredRow = tuple[int, str]
 _record_texts = operator.attrgetter(*RECORD_FIELDS)
 _extra_texts = operator.itemgetter(*EXTRA_FIELDS)
@@ -313,8 +330,10 @@ _json_encode = json.JSONEncoder(ensure_ascii=False).encode
 # is read once per worker.
 _read_date = functools.lru_cache(maxsize=1 << 16)(read_date)
 _NULL = "\\N"
-# Not evaluated yet: changes, determination, reasons, details, rule set (evaluation run 0).
-_UNEVALUATED = "\t{}\t\t[]\t{}\t\n"
+# No correction yet (``list_match`` finds them when the list is ready); not judged yet: no
+# determination, reasons or details, evaluation run 0, judged with no row, no earlier copy, no
+# rule set, policy or as-of date.
+_UNJUDGED = "\t{}\t\t[]\t{}\t0\t0\t\\N\t\t\\N\t\\N\n"
 # Escapes of COPY's text format, both ways.
 _ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _UNESCAPE = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
@@ -353,10 +372,55 @@ def _free_text(texts: tuple[str, ...]) -> str:
     return body
 
 
-def _stored_row(list_id: int, row: ListRow) -> StoredRow:
-    """One row of the list as stored: its number and its line for COPY."""
+class _Storing:
+    """What the rows of one list are stored with: the list, and, when they are judged as they
+    are stored (a file of at least ``LIST_JUDGE_WHILE_STORING_BYTES``), its run, policy and as-of
+    date."""
+
+    def __init__(self, isp_list: IspList) -> None:
+        self.list_id = isp_list.pk
+        self.judging = isp_list.size_bytes >= settings.LIST_JUDGE_WHILE_STORING_BYTES
+        if self.judging:
+            policy = isp_list.policy
+            self.policy = selectors.rules_policy(policy)
+            self.as_of = isp_list.as_of
+            self.run = isp_list.evaluation_run
+            self.versions = f"{RULESET_VERSION}\t{policy.version}\t{isp_list.as_of.isoformat()}\n"
+
+
+def _stored_rows(storing: _Storing, rows: Sequence[ListRow]) -> list[StoredRow]:
+    """The rows of a batch as stored: each row's number and line for COPY. When the list is judged
+    as it is stored, the batch is judged here (each person with their rows in the batch: a person
+    with rows elsewhere in the list is judged again, whole, by ``list_evaluate_start``), and each
+    row carries its result and the same conviction on the newest earlier list."""
+    records = [row.record for row in rows]
+    persons = [person_key_text(record) for record in records]
+    identities = list(map(conviction_identity, records, persons))
+    if not storing.judging:
+        return [
+            _stored_row(storing.list_id, row, person, identity, _UNJUDGED)
+            for row, person, identity in zip(rows, persons, identities, strict=True)
+        ]
+    results = evaluate(records, storing.policy, storing.as_of)
+    together = Counter(persons)
+    earlier = _earlier_copies(storing.list_id, identities)
+    stored = []
+    for row, person, identity, result in zip(rows, persons, identities, results, strict=True):
+        determination, reasons, details = _result_values(result)
+        copy_of = earlier.get(identity)
+        judged = (
+            f"\t{{}}\t{determination}\t{_free_text((_to_json(reasons), _to_json(details)))}\t"
+            f"{storing.run}\t{together[person]}\t{_NULL if copy_of is None else copy_of}\t"
+            f"{storing.versions}"
+        )
+        stored.append(_stored_row(storing.list_id, row, person, identity, judged))
+    return stored
+
+
+def _stored_row(list_id: int, row: ListRow, person: str, identity: str, judged: str) -> StoredRow:
+    """One row of the list as stored: its number and its line for COPY, ending in ``judged``
+    (its result, or ``_UNJUDGED``)."""
     record = row.record
-    person = person_key_text(record)
     disposed = _read_date(record.disposition_date)
     born = _read_date(record.date_of_birth)
     body = _free_text(
@@ -368,13 +432,41 @@ def _stored_row(list_id: int, row: ListRow) -> StoredRow:
             _to_json(unreadable_fields(record, read=_read_date)),
             person,
             case_key(record.court_case_number),
-            conviction_identity(record, person),
+            identity,
         )
     )
     return row.number, (
-        f"{list_id}\t{row.number}\t{bucket_of(person)}\t0\t{_date_text(disposed)}\t"
-        f"{_date_text(born)}\t{body}{_UNEVALUATED}"
+        f"{list_id}\t{row.number}\t{bucket_of(person)}\t{_date_text(disposed)}\t"
+        f"{_date_text(born)}\t{body}{judged}"
     )
+
+
+def _earlier_copies(list_id: int, identities: Iterable[str]) -> dict[str, int]:
+    """The same convictions on the newest earlier list (by identity, as ``list_match``): each
+    identity found, with the id of its row there."""
+    wanted = {identity for identity in identities if identity}
+    found: dict[str, int] = {}
+    if wanted and connection.vendor == "postgresql":
+        # One probe of the (identity, list) index for each identity, as the evaluation's write
+        # does: asked for thousands at once, the planner scans the whole table instead.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT w.identity, (SELECT e.id FROM {Conviction._meta.db_table} e "
+                "WHERE e.identity = w.identity AND e.isp_list_id < %s "
+                "ORDER BY e.isp_list_id DESC, e.id DESC LIMIT 1) "
+                "FROM unnest(%s::varchar[]) AS w (identity)",
+                [list_id, list(wanted)],
+            )
+            return {identity: pk for identity, pk in cursor.fetchall() if pk is not None}
+    if wanted:
+        earlier = (
+            Conviction.objects.filter(identity__in=wanted, isp_list_id__lt=list_id)
+            .order_by("identity", "-isp_list_id", "-pk")
+            .values_list("identity", "pk")
+        )
+        for identity, pk in earlier:
+            found.setdefault(identity, pk)
+    return found
 
 
 class _NotParsing(Exception):
@@ -391,7 +483,11 @@ def list_parse(*, list_id: int) -> bool:
         pk=list_id,
         status__in=[IspList.Status.RECEIVED, IspList.Status.WAITING, IspList.Status.PARSING],
     ).update(
-        status=IspList.Status.PARSING, parse_started_at=timezone.now(), progress_at=timezone.now()
+        status=IspList.Status.PARSING,
+        # The run its rows are judged in, when they are judged as they are stored.
+        evaluation_run=1,
+        parse_started_at=timezone.now(),
+        progress_at=timezone.now(),
     )
     if not claimed:
         return False  # read already (or failed): nothing to do
@@ -546,16 +642,17 @@ def _store_after(
 ) -> None:
     """Store, in batches of ``LIST_STORE_BATCH_ROWS``, the rows of ``listfile`` after row
     ``done_up_to`` (the ones a run before this one stored are skipped)."""
-    batch: list[StoredRow] = []
+    storing = _Storing(isp_list)
+    batch: list[ListRow] = []
     for row in listfile:
         if row.number <= done_up_to:
             continue
-        batch.append(_stored_row(isp_list.pk, row))
+        batch.append(row)
         if len(batch) >= settings.LIST_STORE_BATCH_ROWS:
-            store(batch)
+            store(_stored_rows(storing, batch))
             batch = []
     if batch:
-        store(batch)
+        store(_stored_rows(storing, batch))
 
 
 def _store_rows(isp_list: IspList, batch: list[StoredRow], part: ListPart | None = None) -> None:
@@ -600,7 +697,6 @@ _COPY_COLUMNS = (
     "isp_list_id",
     "row_number",
     "bucket",
-    "evaluation_run",
     "disposition_on",
     "born_on",
     "raw",
@@ -614,11 +710,17 @@ _COPY_COLUMNS = (
     "determination",
     "reasons",
     "details",
+    "evaluation_run",
+    "judged_with",
+    "copy_of_id",
     "ruleset_version",
+    "policy_version",
+    "as_of",
 )
 _JSON_COLUMNS = ("raw", "other", "unreadable", "changes", "reasons", "details")
-_INTEGER_COLUMNS = ("isp_list_id", "row_number", "bucket", "evaluation_run")
-_DATE_COLUMNS = ("disposition_on", "born_on")
+_INTEGER_COLUMNS = ("isp_list_id", "row_number", "bucket", "evaluation_run", "judged_with")
+_NULL_INTEGER_COLUMNS = ("copy_of_id", "policy_version")
+_DATE_COLUMNS = ("disposition_on", "born_on", "as_of")
 
 
 def _copy_rows(batch: list[StoredRow]) -> None:
@@ -644,6 +746,8 @@ def _conviction_of(row: StoredRow) -> Conviction:
         fields[name] = json.loads(fields[name])
     for name in _INTEGER_COLUMNS:
         fields[name] = int(fields[name])
+    for name in _NULL_INTEGER_COLUMNS:
+        fields[name] = fields[name] and int(fields[name])
     for name in _DATE_COLUMNS:
         fields[name] = fields[name] and date.fromisoformat(fields[name])
     return Conviction(**fields)
@@ -690,9 +794,23 @@ def chunk_ranges(bucket_counts: dict[int, int], rows_per_chunk: int) -> list[tup
     return ranges
 
 
+def people_to_judge(rows: QuerySet[Conviction], run: int) -> QuerySet[Conviction]:
+    """The people of ``rows`` (by bucket and person key, with their number of ``rows``) not yet
+    judged whole in ``run``: a row of theirs is of an earlier run, or was judged without some of
+    their rows (it was judged as it was stored, and the person has rows in other batches)."""
+    return (
+        rows.order_by()
+        .values("bucket", "person_key")
+        .annotate(rows=Count("pk"), judged=Min("judged_with"), oldest=Min("evaluation_run"))
+        .filter(Q(rows__gt=F("judged")) | Q(oldest__lt=run))
+    )
+
+
 def list_evaluate_start(*, list_id: int, new_run: bool = True) -> list[tuple[int, int]]:
     """Start (or, with ``new_run=False``, resume) the evaluation of a parsed list as a Celery
-    group of chunks of people. Returns the chunks started."""
+    group of chunks of the people not yet judged whole in its run (every person, in a new run;
+    after a list judged as it was stored, only those whose rows fell in different batches).
+    Returns the chunks started."""
     from celery import group
 
     from eligibility import tasks
@@ -710,18 +828,24 @@ def list_evaluate_start(*, list_id: int, new_run: bool = True) -> list[tuple[int
         isp_list.progress_at = timezone.now()
         isp_list.save()
         run = isp_list.evaluation_run
-        pending = (
-            Conviction.objects.filter(isp_list_id=list_id)
-            .exclude(evaluation_run=run)
-            .values("bucket")
-            .annotate(rows=Count("id"))
-        )
-        counts = {item["bucket"]: item["rows"] for item in pending}
+        rows = Conviction.objects.filter(isp_list_id=list_id)
+        if new_run:
+            pending = rows.order_by().values("bucket").annotate(rows=Count("pk"))
+        else:
+            pending = people_to_judge(rows, run)
+        counts: dict[int, int] = {}
+        for bucket, count in pending.values_list("bucket", "rows").iterator(chunk_size=10_000):
+            counts[bucket] = counts.get(bucket, 0) + count
         if not counts:
             chunks: list[tuple[int, int]] = []
         else:
             chunks = chunk_ranges(counts, settings.EVALUATION_CHUNK_ROWS)
-        IspList.objects.filter(pk=list_id).update(chunks_total=len(chunks))
+        # Exact under the list's lock: a chunk still writing commits its rows and its count
+        # after this (both or neither are seen here).
+        IspList.objects.filter(pk=list_id).update(
+            chunks_total=len(chunks),
+            rows_evaluated=(isp_list.rows_total or 0) - sum(counts.values()),
+        )
         if not chunks:
             transaction.on_commit(lambda: list_finish(list_id=list_id, run=run))
         else:
@@ -730,31 +854,38 @@ def list_evaluate_start(*, list_id: int, new_run: bool = True) -> list[tuple[int
     return chunks
 
 
-_LOAD_FIELDS = ("id", "row_number", *RECORD_FIELDS)
+_LOAD_FIELDS = ("id", "person_key", "row_number", *RECORD_FIELDS)
 
 
 def list_evaluate_chunk(*, list_id: int, run: int, lo: int, hi: int) -> int:
-    """Evaluate the rows of buckets ``[lo, hi)`` of a list (all rows of each person are in one
-    bucket, so association and duplicates are complete) and write the results in bulk.
-    Idempotent: running a chunk twice writes the same results. Returns the rows evaluated."""
+    """Judge the people of buckets ``[lo, hi)`` of a list not yet judged whole in ``run``
+    (``people_to_judge``), each with every row of theirs (all rows of a person are in one bucket,
+    so association and duplicates are complete), and write the results in bulk. Idempotent:
+    running a chunk twice writes the same results. Returns the rows evaluated."""
     isp_list = IspList.objects.select_related("policy").get(pk=list_id)
     if isp_list.evaluation_run != run or isp_list.status != IspList.Status.EVALUATING:
         return 0  # a newer run replaced this one, or the list failed
+    chunk = Conviction.objects.filter(isp_list_id=list_id, bucket__gte=lo, bucket__lt=hi)
+    people: QuerySet[Conviction] | list[str] = people_to_judge(chunk, run).values("person_key")
+    if connection.vendor == "postgresql":
+        # Their keys, not the subquery: a list just stored has no statistics yet, and the
+        # planner, expecting a few rows, joins every row of the chunk to every person of it.
+        people = list(people.values_list("person_key", flat=True))
     rows = list(
-        Conviction.objects.filter(isp_list_id=list_id, bucket__gte=lo, bucket__lt=hi)
-        .order_by("row_number")
-        .values_list(*_LOAD_FIELDS)
+        chunk.filter(person_key__in=people).order_by("row_number").values_list(*_LOAD_FIELDS)
     )
     if not rows:
         _maybe_finish(list_id, run)
         return 0
-    records = [Record(*row[1:]) for row in rows]
+    records = [Record(*row[2:]) for row in rows]
     results = evaluate(records, selectors.rules_policy(isp_list.policy), isp_list.as_of)
     ids = [row[0] for row in rows]
+    together = Counter(row[1] for row in rows)
+    judged = [together[row[1]] for row in rows]
     with transaction.atomic():
-        # Rows this run already wrote are skipped (same run, same results), so ``fresh`` counts
-        # each row once even when a chunk runs twice, or twice at the same time.
-        fresh = _write_results(ids, results, isp_list, run, buckets=(lo, hi))
+        # Rows this run already wrote whole are skipped (same run, same results), so ``fresh``
+        # counts each row once even when a chunk runs twice, or twice at the same time.
+        fresh = _write_results(ids, results, judged, isp_list, run, buckets=(lo, hi))
         if fresh:
             IspList.objects.filter(pk=list_id).update(
                 rows_evaluated=F("rows_evaluated") + fresh, progress_at=timezone.now()
@@ -770,22 +901,23 @@ def _result_values(result: Result) -> tuple[str, list[str], dict[str, Any]]:
 def _write_results(
     ids: Sequence[int],
     results: Sequence[Result],
+    judged: Sequence[int],
     isp_list: IspList,
     run: int,
     *,
     buckets: tuple[int, int],
 ) -> int:
-    """Write the results of rows not yet in ``run`` (of the buckets ``[lo, hi)``); return how
-    many rows were written."""
+    """Write the results of rows not yet judged whole in ``run`` (of the buckets ``[lo, hi)``),
+    each judged with ``judged`` rows of its person; return how many rows were written."""
     if connection.vendor == "postgresql":
-        return _write_results_postgresql(ids, results, isp_list, run, buckets)
+        return _write_results_postgresql(ids, results, judged, isp_list, run, buckets)
     # Django's bulk_update builds a CASE per row and is slow; one prepared UPDATE per row is
     # what SQLite does fastest.
     import json
 
     table = Conviction._meta.db_table
     params = []
-    for pk, result in zip(ids, results, strict=True):
+    for pk, result, with_rows in zip(ids, results, judged, strict=True):
         determination, reasons, details = _result_values(result)
         params.append(
             (
@@ -793,18 +925,20 @@ def _write_results(
                 json.dumps(reasons),
                 json.dumps(details),
                 run,
+                with_rows,
                 result.ruleset_version,
                 isp_list.policy.version,
                 result.as_of.isoformat(),
                 pk,
                 run,
+                with_rows,
             )
         )
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {table} SET determination = %s, reasons = %s, details = %s, "
-            "evaluation_run = %s, ruleset_version = %s, policy_version = %s, as_of = %s "
-            "WHERE id = %s AND evaluation_run <> %s",
+            "evaluation_run = %s, judged_with = %s, ruleset_version = %s, policy_version = %s, "
+            "as_of = %s WHERE id = %s AND (evaluation_run <> %s OR judged_with <> %s)",
             params,
         )
         return int(cursor.rowcount)
@@ -813,6 +947,7 @@ def _write_results(
 def _write_results_postgresql(
     ids: Sequence[int],
     results: Sequence[Result],
+    judged: Sequence[int],
     isp_list: IspList,
     run: int,
     buckets: tuple[int, int],
@@ -823,9 +958,10 @@ def _write_results_postgresql(
     buffer = io.StringIO(
         "".join(
             [
-                f"{pk}\t{determination}\t{_free_text((_to_json(reasons), _to_json(details)))}\n"
-                for pk, (determination, reasons, details) in zip(
-                    ids, map(_result_values, results), strict=True
+                f"{pk}\t{with_rows}\t{determination}\t"
+                f"{_free_text((_to_json(reasons), _to_json(details)))}\n"
+                for pk, with_rows, (determination, reasons, details) in zip(
+                    ids, judged, map(_result_values, results), strict=True
                 )
             ]
         )
@@ -833,26 +969,27 @@ def _write_results_postgresql(
     table = Conviction._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS evaluation_results "
-            "(id bigint PRIMARY KEY, determination varchar(12), reasons jsonb, details jsonb) "
+            "CREATE TEMPORARY TABLE IF NOT EXISTS judged_results (id bigint PRIMARY KEY, "
+            "judged_with integer, determination varchar(12), reasons jsonb, details jsonb) "
             "ON COMMIT DELETE ROWS"
         )
         cursor.cursor.copy_expert(
-            "COPY evaluation_results (id, determination, reasons, details) FROM STDIN",
+            "COPY judged_results (id, judged_with, determination, reasons, details) FROM STDIN",
             buffer,
             size=1 << 18,
         )
         cursor.execute(
             f"UPDATE {table} AS c SET determination = r.determination, reasons = r.reasons, "
-            "details = r.details, evaluation_run = %s, ruleset_version = %s, "
+            "details = r.details, evaluation_run = %s, judged_with = r.judged_with, "
+            "ruleset_version = %s, "
             "policy_version = %s, as_of = %s, "
             # The same conviction on the newest earlier list (issue 18), in this same write:
             # one probe of the (identity, list) index, and no second version of the row.
             f"copy_of_id = (SELECT e.id FROM {table} e WHERE e.identity = c.identity "
             "AND c.identity <> '' AND e.isp_list_id < c.isp_list_id "
             "ORDER BY e.isp_list_id DESC, e.id DESC LIMIT 1) "
-            "FROM evaluation_results AS r "
-            "WHERE c.id = r.id AND c.evaluation_run <> %s "
+            "FROM judged_results AS r "
+            "WHERE c.id = r.id AND (c.evaluation_run <> %s OR c.judged_with <> r.judged_with) "
             "AND c.isp_list_id = %s AND c.bucket >= %s AND c.bucket < %s",
             [
                 run,
@@ -865,7 +1002,7 @@ def _write_results_postgresql(
             ],
         )
         written = int(cursor.rowcount)
-        cursor.execute("DELETE FROM evaluation_results")
+        cursor.execute("DELETE FROM judged_results")
     return written
 
 
@@ -930,7 +1067,8 @@ def list_match(*, isp_list: IspList) -> dict[str, int]:
     if isp_list.history:  # matched before (a re-evaluation): forget the corrections found then
         rows.exclude(changes={}).update(changes={})
     if connection.vendor != "postgresql":
-        # (PostgreSQL sets ``copy_of`` in the evaluation's own write: _write_results_postgresql)
+        # (PostgreSQL sets ``copy_of`` in the row's own write: as it is stored, when it is judged
+        # then, ``_stored_rows``, else with its result, ``_write_results_postgresql``)
         newest = earlier.filter(identity=OuterRef("identity")).order_by("-isp_list_id", "-pk")
         rows.update(copy_of=Subquery(newest.values("pk")[:1]))
     matched = rows.filter(copy_of__isnull=False).values_list(
