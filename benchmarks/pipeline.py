@@ -9,6 +9,11 @@ each worker's peak resident memory (VmHWM); then evaluate the list again under a
 (``list_reevaluate``, what a policy change does) through the same workers. Nothing is asserted:
 the numbers are for people.
 
+The generated list gives each person's rows together, as the lists seen so far do; ``--order
+shuffled`` puts its rows (records) in random order instead, the worst case for a list judged as it
+is stored (``LIST_JUDGE_WHILE_STORING_BYTES``): most people's rows then fall in different batches
+and are judged again.
+
 Needs DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis). Uses a scratch database
 ``<name>_bench`` that it creates and drops.
 """
@@ -16,7 +21,9 @@ Needs DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis). Uses a scratch da
 from __future__ import annotations
 
 import argparse
+import csv
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -191,6 +198,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--formats", nargs="+", default=["csv", "xlsx"])
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--order", choices=["people", "shuffled"], default="people")
     args = parser.parse_args()
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith("postgres") or not os.environ.get("CELERY_BROKER_URL"):
@@ -198,6 +206,15 @@ def main() -> None:
         return
     with scratch_database(base, "bench") as url:
         _compare(url, args)
+
+
+def _shuffle(path: Path, seed: int) -> None:
+    """Put the records of a CSV list (after its header) in random order, in place."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        header, *records = list(csv.reader(handle))
+    random.Random(seed).shuffle(records)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([header, *records])
 
 
 def _compare(url: str, args: argparse.Namespace) -> None:
@@ -210,6 +227,8 @@ def _compare(url: str, args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.rows:
             csv_path = write_csv(Path(tmp) / f"list-{n}.csv", n, seed=n)
+            if args.order == "shuffled":
+                _shuffle(csv_path, seed=n)
             copy = bare_copy_seconds(url, csv_path)
             for fmt in args.formats:
                 path = (
