@@ -81,14 +81,7 @@ def test_only_people_whose_rows_fell_in_different_batches_are_judged_again(
     judging, monkeypatch, run
 ):
     isp_list = receive(SAMPLE)
-    written: list[int] = []
-    real_write = services._write_results
-
-    def write(ids, *args, **kwargs):
-        written.extend(ids)
-        return real_write(ids, *args, **kwargs)
-
-    monkeypatch.setattr(services, "_write_results", write)
+    written = spy_on_writes(monkeypatch)
     run(isp_list.pk)
     isp_list.refresh_from_db()
     assert isp_list.status == IspList.Status.READY, isp_list.message
@@ -102,10 +95,24 @@ def test_only_people_whose_rows_fell_in_different_batches_are_judged_again(
     assert len(split) < len(rows) / 10
 
 
+def spy_on_writes(monkeypatch) -> list[int]:
+    """The ids of the rows the evaluation's chunks write (not the rows written as stored)."""
+    written: list[int] = []
+    real_write = services._write_results
+
+    def write(ids, *args, **kwargs):
+        written.extend(ids)
+        return real_write(ids, *args, **kwargs)
+
+    monkeypatch.setattr(services, "_write_results", write)
+    return written
+
+
 @pytest.mark.django_db
 def test_a_shuffled_list_judged_as_stored_agrees_with_it_stored_then_judged(
-    judging, settings, tmp_path, run
+    judging, settings, monkeypatch, tmp_path, run
 ):
+    monkeypatch.setattr(services, "JUDGED_TOGETHER_SHARE", 0)  # judge every batch as stored
     path = shuffled_list(tmp_path, 3000, seed=5)
     judged = receive(path)
     run(judged.pk)
@@ -120,6 +127,21 @@ def test_a_shuffled_list_judged_as_stored_agrees_with_it_stored_then_judged(
     assert results(judged) == results(then_judged)
     people = Counter(judged.convictions.values_list("person_key", flat=True))
     assert sum(1 for rows in people.values() if rows > 1) > 100, "people with several rows"
+
+
+@pytest.mark.django_db
+def test_a_list_that_does_not_give_a_persons_rows_together_is_stored_then_judged(
+    judging, settings, monkeypatch, tmp_path, run
+):
+    settings.LIST_STORE_BATCH_ROWS = 100  # few of a batch's rows share their person by chance
+    path = shuffled_list(tmp_path, 3000, seed=6)
+    written = spy_on_writes(monkeypatch)
+    isp_list = receive(path)
+    run(isp_list.pk)
+    isp_list.refresh_from_db()
+    assert isp_list.status == IspList.Status.READY, isp_list.message
+    assert sorted(written) == sorted(isp_list.convictions.values_list("pk", flat=True))
+    assert_judged_whole(isp_list)
 
 
 @pytest.mark.django_db
