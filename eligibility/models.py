@@ -226,6 +226,10 @@ class IspList(models.Model):
     # was judged with every row of its person (``Conviction.judged_with``).
     evaluation_run = models.PositiveIntegerField(default=0)
     rows_parsed = models.PositiveIntegerField(default=0)
+    # The number of the last row stored when the list is read whole (a list read in parts keeps
+    # it for each part): a run of the import resumes after it. Written with each stored batch;
+    # reading it needs no query whose plan depends on statistics of rows still arriving.
+    stored_up_to = models.PositiveIntegerField(default=0)
     blank_rows = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(null=True, blank=True)
     rows_evaluated = models.PositiveIntegerField(default=0)
@@ -407,6 +411,8 @@ class ListPart(models.Model):
     rows = models.PositiveIntegerField()
     header_end = models.BigIntegerField()
     done = models.BooleanField(default=False)
+    # The number of the last row of the part stored (0: none yet), written with each batch.
+    stored_up_to = models.PositiveIntegerField(default=0)
     blank_rows = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from eligibility.counties import office_county
 from eligibility.identity import FACT_LABELS
@@ -75,9 +75,8 @@ def lists_to_restart(*, now: datetime) -> QuerySet[IspList]:
 
 
 def list_last_stored_row(*, isp_list: IspList) -> int:
-    return (
-        Conviction.objects.filter(isp_list=isp_list).aggregate(last=Max("row_number"))["last"] or 0
-    )
+    """The number of the last row of a list read whole that is stored (0: none yet)."""
+    return IspList.objects.filter(pk=isp_list.pk).values_list("stored_up_to", flat=True).get()
 
 
 def list_index() -> QuerySet[IspList]:

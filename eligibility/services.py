@@ -53,7 +53,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Max,
     Min,
     OuterRef,
     Q,
@@ -638,12 +637,8 @@ def _parts_finish(list_id: int) -> bool:
 
 
 def _part_last_stored_row(part: ListPart) -> int:
-    last = Conviction.objects.filter(
-        isp_list_id=part.isp_list_id,
-        row_number__gt=part.rows_before,
-        row_number__lte=part.rows_before + part.rows,
-    ).aggregate(last=Max("row_number"))["last"]
-    return last or part.rows_before
+    stored = ListPart.objects.filter(pk=part.pk).values_list("stored_up_to", flat=True).get()
+    return max(part.rows_before, stored)
 
 
 def _store_after(
@@ -691,8 +686,8 @@ def _store_rows(isp_list: IspList, batch: list[StoredRow], part: ListPart | None
                 )
                 if cursor.fetchone() is None:
                     raise _NotParsing
-            ListPart.objects.select_for_update().filter(pk=part.pk).first()
-            stored_up_to = _part_last_stored_row(part)
+            locked = ListPart.objects.select_for_update().get(pk=part.pk)
+            stored_up_to = max(locked.rows_before, locked.stored_up_to)
         batch = [row for row in batch if row[0] > stored_up_to]
         if not batch:
             return
@@ -700,9 +695,18 @@ def _store_rows(isp_list: IspList, batch: list[StoredRow], part: ListPart | None
             _copy_rows(batch)
         else:
             Conviction.objects.bulk_create([_conviction_of(values) for values in batch])
-        IspList.objects.filter(pk=isp_list.pk).update(
-            rows_parsed=F("rows_parsed") + len(batch), progress_at=timezone.now()
-        )
+        last = batch[-1][0]  # rows come in the file's order
+        if part is None:
+            IspList.objects.filter(pk=isp_list.pk).update(
+                rows_parsed=F("rows_parsed") + len(batch),
+                stored_up_to=last,
+                progress_at=timezone.now(),
+            )
+        else:
+            IspList.objects.filter(pk=isp_list.pk).update(
+                rows_parsed=F("rows_parsed") + len(batch), progress_at=timezone.now()
+            )
+            ListPart.objects.filter(pk=part.pk).update(stored_up_to=last)
 
 
 _COPY_COLUMNS = (
@@ -778,6 +782,7 @@ def list_fail(*, list_id: int, message: str) -> None:
             message=f"{message} The file was not kept.",
             rows_parsed=0,
             rows_total=0,
+            stored_up_to=0,
             progress_at=now,
             file="",
             file_purged_at=now if stored else isp_list.file_purged_at,
