@@ -538,16 +538,22 @@ def list_parse(*, list_id: int) -> bool:
 
 
 def _parse_finished(list_id: int, blank_rows: int) -> bool:
-    total = Conviction.objects.filter(isp_list_id=list_id).count()
-    # Compare-and-set: of two runs that read to the end, one marks the list for evaluation.
+    # Compare-and-set: of two runs that read to the end, one marks the list for evaluation. The
+    # counter is exact (each batch adds the rows it stored, in the transaction that stores them),
+    # and reading it spares a count of every row (2 s at a million rows).
     finished = IspList.objects.filter(pk=list_id, status=IspList.Status.PARSING).update(
         status=IspList.Status.EVALUATING,
-        rows_parsed=total,
-        rows_total=total,
+        rows_total=F("rows_parsed"),
         blank_rows=blank_rows,
         parse_finished_at=timezone.now(),
         progress_at=timezone.now(),
     )
+    if finished and connection.vendor == "postgresql":
+        # The planner's statistics know nothing of rows just stored: it would take the list for
+        # a few rows and scan all of it for the few people judged again (0.3 s against 0.03 s
+        # for 300 rows of a 100,000-row list). What the list's queries filter on is enough.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Conviction._meta.db_table} (isp_list_id, bucket)")
     return bool(finished)
 
 
