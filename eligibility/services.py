@@ -852,7 +852,10 @@ def list_evaluate_start(*, list_id: int, new_run: bool = True) -> list[tuple[int
         isp_list.save()
         run = isp_list.evaluation_run
         rows = Conviction.objects.filter(isp_list_id=list_id)
-        if new_run:
+        # With no row of this run yet (a new run, a list stored unjudged), every person is
+        # judged: the chunks read every row of their buckets, and none groups them first.
+        whole = new_run or not rows.filter(evaluation_run=run).exists()
+        if whole:
             pending = rows.order_by().values("bucket").annotate(rows=Count("pk"))
         else:
             pending = people_to_judge(rows, run)
@@ -872,7 +875,7 @@ def list_evaluate_start(*, list_id: int, new_run: bool = True) -> list[tuple[int
         if not chunks:
             transaction.on_commit(lambda: list_finish(list_id=list_id, run=run))
         else:
-            signatures = [tasks.evaluate_chunk.si(list_id, run, lo, hi) for lo, hi in chunks]
+            signatures = [tasks.evaluate_chunk.si(list_id, run, lo, hi, whole) for lo, hi in chunks]
             transaction.on_commit(lambda: group(signatures).apply_async())
     return chunks
 
@@ -880,23 +883,24 @@ def list_evaluate_start(*, list_id: int, new_run: bool = True) -> list[tuple[int
 _LOAD_FIELDS = ("id", "person_key", "row_number", *RECORD_FIELDS)
 
 
-def list_evaluate_chunk(*, list_id: int, run: int, lo: int, hi: int) -> int:
+def list_evaluate_chunk(*, list_id: int, run: int, lo: int, hi: int, whole: bool = False) -> int:
     """Judge the people of buckets ``[lo, hi)`` of a list not yet judged whole in ``run``
-    (``people_to_judge``), each with every row of theirs (all rows of a person are in one bucket,
-    so association and duplicates are complete), and write the results in bulk. Idempotent:
-    running a chunk twice writes the same results. Returns the rows evaluated."""
+    (``people_to_judge``; with ``whole``, every person of them), each with every row of theirs
+    (all rows of a person are in one bucket, so association and duplicates are complete), and
+    write the results in bulk. Idempotent: running a chunk twice writes the same results, and
+    counts only the rows not yet written whole. Returns the rows evaluated."""
     isp_list = IspList.objects.select_related("policy").get(pk=list_id)
     if isp_list.evaluation_run != run or isp_list.status != IspList.Status.EVALUATING:
         return 0  # a newer run replaced this one, or the list failed
     chunk = Conviction.objects.filter(isp_list_id=list_id, bucket__gte=lo, bucket__lt=hi)
-    people: QuerySet[Conviction] | list[str] = people_to_judge(chunk, run).values("person_key")
-    if connection.vendor == "postgresql":
-        # Their keys, not the subquery: a list just stored has no statistics yet, and the
-        # planner, expecting a few rows, joins every row of the chunk to every person of it.
-        people = list(people.values_list("person_key", flat=True))
-    rows = list(
-        chunk.filter(person_key__in=people).order_by("row_number").values_list(*_LOAD_FIELDS)
-    )
+    if not whole:
+        people: QuerySet[Conviction] | list[str] = people_to_judge(chunk, run).values("person_key")
+        if connection.vendor == "postgresql":
+            # Their keys, not the subquery: with statistics that do not know the list yet, the
+            # planner, expecting a few rows, joins every row of the chunk to every person of it.
+            people = list(people.values_list("person_key", flat=True))
+        chunk = chunk.filter(person_key__in=people)
+    rows = list(chunk.order_by("row_number").values_list(*_LOAD_FIELDS))
     if not rows:
         _maybe_finish(list_id, run)
         return 0
