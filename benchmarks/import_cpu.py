@@ -29,6 +29,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--order", choices=["people", "shuffled"], default="people")
     args = parser.parse_args()
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith("postgres"):
@@ -44,6 +45,7 @@ def _measure(args: argparse.Namespace) -> None:
     from django.conf import settings
     from django.db import connection
 
+    from benchmarks.pipeline import shuffle_rows
     from config.celery_app import app
     from demo.synthetic import write_csv
     from eligibility import services
@@ -53,6 +55,8 @@ def _measure(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings.MEDIA_ROOT = Path(tmp) / "media"
         path = write_csv(Path(tmp) / f"list-{args.rows}.csv", args.rows, seed=args.rows)
+        if args.order == "shuffled":
+            shuffle_rows(path, seed=args.rows)
         for _ in range(args.repeat):
             with connection.cursor() as cursor:
                 cursor.execute("TRUNCATE eligibility_isplist, eligibility_conviction CASCADE")

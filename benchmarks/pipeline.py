@@ -208,7 +208,7 @@ def main() -> None:
         _compare(url, args)
 
 
-def _shuffle(path: Path, seed: int) -> None:
+def shuffle_rows(path: Path, seed: int) -> None:
     """Put the records of a CSV list (after its header) in random order, in place."""
     with open(path, newline="", encoding="utf-8") as handle:
         header, *records = list(csv.reader(handle))
@@ -228,7 +228,7 @@ def _compare(url: str, args: argparse.Namespace) -> None:
         for n in args.rows:
             csv_path = write_csv(Path(tmp) / f"list-{n}.csv", n, seed=n)
             if args.order == "shuffled":
-                _shuffle(csv_path, seed=n)
+                shuffle_rows(csv_path, seed=n)
             copy = bare_copy_seconds(url, csv_path)
             for fmt in args.formats:
                 path = (
