@@ -452,32 +452,30 @@ def _stored_row(list_id: int, row: ListRow, person: str, identity: str, judged: 
     )
 
 
+# PostgreSQL: the row of the same conviction (``identity``) on the newest list before ``list``,
+# one probe of the (identity, list) index. As stored (``_earlier_copies``) and with a result
+# (``_write_results_postgresql``); SQLite matches in ``list_match``.
+_NEWEST_EARLIER_COPY = (
+    f"(SELECT e.id FROM {Conviction._meta.db_table} e WHERE e.identity = {{identity}} "
+    "AND e.isp_list_id < {list} ORDER BY e.isp_list_id DESC, e.id DESC LIMIT 1)"
+)
+
+
 def _earlier_copies(list_id: int, identities: Iterable[str]) -> dict[str, int]:
-    """The same convictions on the newest earlier list (by identity, as ``list_match``): each
-    identity found, with the id of its row there."""
-    wanted = {identity for identity in identities if identity}
-    found: dict[str, int] = {}
-    if wanted and connection.vendor == "postgresql":
-        # One probe of the (identity, list) index for each identity, as the evaluation's write
-        # does: asked for thousands at once, the planner scans the whole table instead.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT w.identity, (SELECT e.id FROM {Conviction._meta.db_table} e "
-                "WHERE e.identity = w.identity AND e.isp_list_id < %s "
-                "ORDER BY e.isp_list_id DESC, e.id DESC LIMIT 1) "
-                "FROM unnest(%s::varchar[]) AS w (identity)",
-                [list_id, list(wanted)],
-            )
-            return {identity: pk for identity, pk in cursor.fetchall() if pk is not None}
-    if wanted:
-        earlier = (
-            Conviction.objects.filter(identity__in=wanted, isp_list_id__lt=list_id)
-            .order_by("identity", "-isp_list_id", "-pk")
-            .values_list("identity", "pk")
+    """The same convictions on the newest earlier list: each identity found, with the id of its
+    row there. None on SQLite, where ``list_match`` matches every row when the list finishes."""
+    wanted = [identity for identity in set(identities) if identity]
+    if not wanted or connection.vendor != "postgresql":
+        return {}
+    # One probe for each identity: asked for thousands at once with IN, the planner scans the
+    # whole table instead.
+    newest = _NEWEST_EARLIER_COPY.format(identity="w.identity", list="%s")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT w.identity, {newest} FROM unnest(%s::varchar[]) AS w (identity)",
+            [list_id, wanted],
         )
-        for identity, pk in earlier:
-            found.setdefault(identity, pk)
-    return found
+        return {identity: pk for identity, pk in cursor.fetchall() if pk is not None}
 
 
 class _NotParsing(Exception):
@@ -1010,11 +1008,10 @@ def _write_results_postgresql(
             "details = r.details, evaluation_run = %s, judged_with = r.judged_with, "
             "ruleset_version = %s, "
             "policy_version = %s, as_of = %s, "
-            # The same conviction on the newest earlier list (issue 18), in this same write:
-            # one probe of the (identity, list) index, and no second version of the row.
-            f"copy_of_id = (SELECT e.id FROM {table} e WHERE e.identity = c.identity "
-            "AND c.identity <> '' AND e.isp_list_id < c.isp_list_id "
-            "ORDER BY e.isp_list_id DESC, e.id DESC LIMIT 1) "
+            # The same conviction on the newest earlier list (issue 18), in this same write: no
+            # second version of the row.
+            "copy_of_id = CASE WHEN c.identity <> '' THEN "
+            f"{_NEWEST_EARLIER_COPY.format(identity='c.identity', list='c.isp_list_id')} END "
             "FROM judged_results AS r "
             "WHERE c.id = r.id AND (c.evaluation_run <> %s OR c.judged_with <> r.judged_with) "
             "AND c.isp_list_id = %s AND c.bucket >= %s AND c.bucket < %s",

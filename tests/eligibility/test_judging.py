@@ -44,6 +44,14 @@ def assert_judged_whole(isp_list: IspList, run: int = 1) -> None:
     ]
 
 
+def assert_every_expected_result(isp_list: IspList) -> None:
+    """Every row of the sample stored, evaluated, with the result the example list expects, and
+    judged with every row of its person."""
+    assert isp_list.rows_parsed == isp_list.rows_total == isp_list.rows_evaluated == 2000
+    assert stored(isp_list) == expected("sample-2000.expected.csv")
+    assert_judged_whole(isp_list)
+
+
 def imported(isp_list: IspList, run) -> IspList:
     """Run the list's import to its end: the list, ready."""
     run(isp_list.pk)
@@ -76,10 +84,7 @@ def shuffled_list(tmp_path: Path, rows: int, seed: int) -> Path:
 
 @pytest.mark.django_db
 def test_a_list_judged_as_it_is_stored_gets_every_expected_result(judging, run):
-    isp_list = imported(receive(SAMPLE), run)
-    assert isp_list.rows_parsed == isp_list.rows_total == isp_list.rows_evaluated == 2000
-    assert stored(isp_list) == expected("sample-2000.expected.csv")
-    assert_judged_whole(isp_list)
+    assert_every_expected_result(imported(receive(SAMPLE), run))
 
 
 @pytest.mark.django_db
@@ -161,10 +166,7 @@ def test_a_list_judged_as_stored_stopped_part_way_resumes_without_duplicates(
         run(isp_list.pk)
     assert Conviction.objects.filter(isp_list=isp_list).count() == 2 * BATCH
     assert IspList.objects.get(pk=isp_list.pk).status == IspList.Status.PARSING
-    isp_list = imported(isp_list, run)
-    assert isp_list.rows_evaluated == 2000
-    assert stored(isp_list) == expected("sample-2000.expected.csv")
-    assert_judged_whole(isp_list)
+    assert_every_expected_result(imported(isp_list, run))
 
 
 @pytest.mark.django_db
@@ -176,9 +178,7 @@ def test_a_list_read_in_parts_and_judged_as_stored_gets_every_expected_result(
     settings.LIST_PART_BYTES = 40_000
     isp_list = imported(receive(SAMPLE), run)
     assert ListPart.objects.filter(isp_list=isp_list, done=True).count() > 5
-    assert isp_list.rows_parsed == isp_list.rows_total == isp_list.rows_evaluated == 2000
-    assert stored(isp_list) == expected("sample-2000.expected.csv")
-    assert_judged_whole(isp_list)
+    assert_every_expected_result(isp_list)
 
 
 @pytest.mark.django_db
