@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+from collections.abc import Callable
 from datetime import date
 
 from django.conf import settings
@@ -38,6 +39,7 @@ FACT_LABELS = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # a list repeats its statutes
 def statute_part(text: str) -> str:
     statute = parse_statute(text)
     if statute is None:
@@ -58,9 +60,12 @@ def date_part(text: str, read: date | None) -> str:
     return read.isoformat() if read is not None else f"T:{collapse(text)}"
 
 
-def identity_text(record: Record, person: str) -> str:
-    """The identity's parts, one text: ``person`` is the stored person key."""
-    disposed = read_date(record.disposition_date)
+def identity_text(
+    record: Record, person: str, read: Callable[[str], date | None] = read_date
+) -> str:
+    """The identity's parts, one text: ``person`` is the stored person key; ``read`` is
+    ``read_date`` or a memo of it."""
+    disposed = read(record.disposition_date)
     return "\x1f".join(
         (
             person,
@@ -83,9 +88,11 @@ def identity_hash(text: str) -> str:
     return keyed.hexdigest()
 
 
-def conviction_identity(record: Record, person: str) -> str:
+def conviction_identity(
+    record: Record, person: str, read: Callable[[str], date | None] = read_date
+) -> str:
     """The stored identity of a row: the keyed hash of its parts."""
-    return identity_hash(identity_text(record, person))
+    return identity_hash(identity_text(record, person, read))
 
 
 def fact_changes(earlier: dict[str, str], now: dict[str, str]) -> dict[str, list[str]]:

@@ -28,7 +28,6 @@ The pipeline of one list (design.md "The path of one list"):
 
 from __future__ import annotations
 
-import functools
 import io
 import json
 import logging
@@ -83,8 +82,8 @@ from eligibility.listfiles import (
     unreadable_fields,
 )
 from eligibility.models import Conviction, CountyProfile, IspList, ListPart, OfficePolicy
-from eligibility.rules import RULESET_VERSION, evaluate
-from eligibility.rules.dates import read_date
+from eligibility.rules import RULESET_VERSION, ListJudge, evaluate
+from eligibility.rules.dates import DateMemo
 from eligibility.rules.engine import person_key
 from eligibility.rules.identifiers import case_key
 from eligibility.rules.records import Record, Result
@@ -325,9 +324,6 @@ StoredRow = tuple[int, str]
 _record_texts = operator.attrgetter(*RECORD_FIELDS)
 _extra_texts = operator.itemgetter(*EXTRA_FIELDS)
 _json_encode = json.JSONEncoder(ensure_ascii=False).encode
-# The dates of a list repeat (the people's dates of birth, a court's disposition days): each text
-# is read once per worker.
-_read_date = functools.lru_cache(maxsize=1 << 16)(read_date)
 _NULL = "\\N"
 # No correction yet (``list_match`` finds them when the list is ready); not judged yet: no
 # determination, reasons or details, evaluation run 0, judged with no row, no earlier copy, no
@@ -378,11 +374,13 @@ class _Storing:
 
     def __init__(self, isp_list: IspList) -> None:
         self.list_id = isp_list.pk
+        # The list's dates, each read once (the rows' own, their identity's, the engine's).
+        self.dates = DateMemo()
+        self.read_date = self.dates.__getitem__
         self.judging = isp_list.size_bytes >= settings.LIST_JUDGE_WHILE_STORING_BYTES
         if self.judging:
             policy = isp_list.policy
-            self.policy = selectors.rules_policy(policy)
-            self.as_of = isp_list.as_of
+            self.judge = ListJudge(selectors.rules_policy(policy), isp_list.as_of, self.dates)
             self.run = isp_list.evaluation_run
             self.versions = f"{RULESET_VERSION}\t{policy.version}\t{isp_list.as_of.isoformat()}\n"
 
@@ -402,7 +400,11 @@ def _stored_rows(storing: _Storing, rows: Sequence[ListRow]) -> list[StoredRow]:
     the same conviction on the newest earlier list."""
     records = [row.record for row in rows]
     persons = [person_key_text(record) for record in records]
-    identities = list(map(conviction_identity, records, persons))
+    read = storing.read_date
+    identities = [
+        conviction_identity(record, person, read)
+        for record, person in zip(records, persons, strict=True)
+    ]
     together = Counter(persons)
     if (
         not storing.judging
@@ -410,44 +412,55 @@ def _stored_rows(storing: _Storing, rows: Sequence[ListRow]) -> list[StoredRow]:
         < len(persons) * JUDGED_TOGETHER_SHARE
     ):
         return [
-            _stored_row(storing.list_id, row, person, identity, _UNJUDGED)
+            _stored_row(storing, row, person, identity, _UNJUDGED)
             for row, person, identity in zip(rows, persons, identities, strict=True)
         ]
-    results = evaluate(records, storing.policy, storing.as_of)
+    results = storing.judge(records)
     earlier = _earlier_copies(storing.list_id, identities)
     stored = []
+    # Results share their reason sets and details (engine.evaluate): each pair is written once
+    # (by identity: ``results`` holds them until the batch is written).
+    texts: dict[tuple[int, int], str] = {}
     for row, person, identity, result in zip(rows, persons, identities, results, strict=True):
-        determination, reasons, details = _result_values(result)
+        shared = (id(result.reasons), id(result.details))
+        text = texts.get(shared)
+        if text is None:
+            determination, reasons, details = _result_values(result)
+            text = texts[shared] = (
+                f"{determination}\t{_free_text((_to_json(reasons), _to_json(details)))}"
+            )
         copy_of = earlier.get(identity)
         judged = (
-            f"\t{{}}\t{determination}\t{_free_text((_to_json(reasons), _to_json(details)))}\t"
-            f"{storing.run}\t{together[person]}\t{_NULL if copy_of is None else copy_of}\t"
-            f"{storing.versions}"
+            f"\t{{}}\t{text}\t{storing.run}\t{together[person]}\t"
+            f"{_NULL if copy_of is None else copy_of}\t{storing.versions}"
         )
-        stored.append(_stored_row(storing.list_id, row, person, identity, judged))
+        stored.append(_stored_row(storing, row, person, identity, judged))
     return stored
 
 
-def _stored_row(list_id: int, row: ListRow, person: str, identity: str, judged: str) -> StoredRow:
+def _stored_row(
+    storing: _Storing, row: ListRow, person: str, identity: str, judged: str
+) -> StoredRow:
     """One row of the list as stored: its number and its line for COPY, ending in ``judged``
     (its result, or ``_UNJUDGED``)."""
     record = row.record
-    disposed = _read_date(record.disposition_date)
-    born = _read_date(record.date_of_birth)
+    read = storing.read_date
+    disposed = read(record.disposition_date)
+    born = read(record.date_of_birth)
     body = _free_text(
         (
             _to_json(row.raw),
             _to_json(row.other),
             *_record_texts(record),
             *_extra_texts(row.extra),
-            _to_json(unreadable_fields(record, read=_read_date)),
+            _to_json(unreadable_fields(record, read=read)),
             person,
             case_key(record.court_case_number),
             identity,
         )
     )
     return row.number, (
-        f"{list_id}\t{row.number}\t{bucket_of(person)}\t{_date_text(disposed)}\t"
+        f"{storing.list_id}\t{row.number}\t{bucket_of(person)}\t{_date_text(disposed)}\t"
         f"{_date_text(born)}\t{body}{judged}"
     )
 

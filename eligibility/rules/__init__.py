@@ -1,6 +1,7 @@
 """The pure eligibility engine of ``spec/eligibility.md``: no Django, no files, no database.
 
-``evaluate(records, policy, as_of)`` turns the rows of one ISP list into one ``Result`` each.
+``evaluate(records, policy, as_of)`` turns the rows of one ISP list into one ``Result`` each;
+``ListJudge(policy, as_of)`` does the same for a list judged batch by batch.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from eligibility.rules.amounts import (
 from eligibility.rules.classes import OffenseClass, read_offense_class
 from eligibility.rules.dates import read_date
 from eligibility.rules.dispositions import DispositionKind, read_disposition
-from eligibility.rules.engine import RULESET_VERSION, evaluate, person_key
+from eligibility.rules.engine import RULESET_VERSION, ListJudge, evaluate, person_key
 from eligibility.rules.identifiers import case_key, integer_text, sid_key
 from eligibility.rules.reasons import REASONS, Reason
 from eligibility.rules.records import (
@@ -40,6 +41,7 @@ __all__ = [
     "Amount",
     "Determination",
     "DispositionKind",
+    "ListJudge",
     "OffenseClass",
     "Policy",
     "Reason",

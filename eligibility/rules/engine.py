@@ -26,7 +26,7 @@ from eligibility.rules.classes import (
     OffenseClass,
     read_offense_class,
 )
-from eligibility.rules.dates import parse_date, read_date
+from eligibility.rules.dates import DateMemo, read_date
 from eligibility.rules.dispositions import read_disposition
 from eligibility.rules.identifiers import case_key, dcn_key, sid_key
 from eligibility.rules.reasons import REASONS
@@ -220,7 +220,7 @@ class _Run:
     texts (memory: a million rows); ``Result.details`` is to be read, never changed in place.
     """
 
-    def __init__(self, policy: Policy, as_of: date) -> None:
+    def __init__(self, policy: Policy, as_of: date, dates: DateMemo | None = None) -> None:
         self.as_of = as_of
         self.county = normalise_county(policy.county)
         self.max_grams = policy.max_grams
@@ -236,7 +236,7 @@ class _Run:
             NOT_ELIGIBLE if policy.section5_misdemeanor == "not_eligible" else NEEDS_REVIEW
         )
         self._copy_keys: dict[Statute | str, int] = {}
-        self.dates: _Memo[str, date | None] = _Memo(parse_date)
+        self.dates = DateMemo() if dates is None else dates
         self.case_keys: _Memo[str, str] = _Memo(case_key)
         self.statutes: _Memo[str, _StatuteFacts] = _Memo(
             lambda text: _statute_facts(text, self._copy_keys)
@@ -563,15 +563,36 @@ def evaluate(records: Sequence[Record], policy: Policy, as_of: date) -> list[Res
 
     Rows are grouped by person key (section 3) once; a person with one row is judged alone.
     """
-    # The engine makes millions of small objects and no reference cycles: the cyclic garbage
-    # collector would only walk them again and again (a third of the time on a million rows).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _evaluate(records, policy, as_of)
-    finally:
-        if collecting:
-            gc.enable()
+    return ListJudge(policy, as_of)(records)
+
+
+class ListJudge:
+    """``evaluate`` for a list judged in batches (each batch holding every row of its people):
+    ``judge = ListJudge(policy, as_of)``, then ``judge(records)`` for each batch. What the texts
+    read as (dates, statutes, dispositions, case numbers) is read once for the whole list, not
+    once for each batch; a memo that has grown past ``MEMO_LIMIT`` texts starts again (a million
+    rows' case numbers would be hundreds of megabytes). ``dates``: a memo of the list's dates
+    the caller reads with too."""
+
+    MEMO_LIMIT = 200_000
+
+    def __init__(self, policy: Policy, as_of: date, dates: DateMemo | None = None) -> None:
+        self._run = _Run(policy, as_of, dates)
+
+    def __call__(self, records: Sequence[Record]) -> list[Result]:
+        run = self._run
+        for memo in vars(run).values():
+            if isinstance(memo, _Memo) and len(memo) > self.MEMO_LIMIT:
+                memo.clear()
+        # The engine makes millions of small objects and no reference cycles: the cyclic garbage
+        # collector would only walk them again and again (a third of the time on a million rows).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return _evaluate(records, run)
+        finally:
+            if collecting:
+                gc.enable()
 
 
 def _merge_sids(
@@ -598,8 +619,7 @@ def _merge_sids(
                     seen.sort()
 
 
-def _evaluate(records: Sequence[Record], policy: Policy, as_of: date) -> list[Result]:
-    run = _Run(policy, as_of)
+def _evaluate(records: Sequence[Record], run: _Run) -> list[Result]:
     # A person's single row is kept as an int; a list is made only for a second row. Rows are
     # grouped by the SID as written; a SID that is not already its own key (a301, 1234567.0) is
     # noted the first time it is seen, and its group merged after.

@@ -9,7 +9,8 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eligibility.rules import REASONS, Policy, Record, Result, evaluate, sid_key
+from eligibility.rules import REASONS, ListJudge, Policy, Record, Result, evaluate, sid_key
+from eligibility.rules.dates import DateMemo
 from eligibility.rules.engine import _result
 
 TEXT_FIELDS = [field.name for field in dataclasses.fields(Record) if field.name != "row"]
@@ -97,3 +98,27 @@ def test_a_list_is_judged_as_if_its_sids_were_written_as_their_person_keys(
     assert evaluate(written, Policy(), date(2026, 11, 25)) == evaluate(
         as_keys, Policy(), date(2026, 11, 25)
     )
+
+
+class _SmallDates(DateMemo):
+    LIMIT = 3
+
+
+class _SmallJudge(ListJudge):
+    MEMO_LIMIT = 3
+
+
+@settings(max_examples=200)
+@given(st.lists(RECORDS, max_size=5), POLICIES, st.dates())
+def test_a_list_judged_batch_by_batch_gets_the_results_each_batch_gets_alone(
+    batches: list[list[Record]], policy: Policy, as_of: date
+) -> None:
+    # What one batch read is kept for the next (and forgotten past the memos' limits, made small
+    # here so that they are): no result may depend on it.
+    dates = _SmallDates()
+    judge = _SmallJudge(policy, as_of, dates)
+
+    assert [judge(batch) for batch in batches] == [
+        evaluate(batch, policy, as_of) for batch in batches
+    ]
+    assert len(dates) <= 3
