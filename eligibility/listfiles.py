@@ -31,9 +31,10 @@ import csv
 import hashlib
 import io
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import fields
 from datetime import date
+from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 from types import TracebackType
@@ -171,7 +172,11 @@ class ListRow(NamedTuple):
 
     ``raw``: every cell as read, keyed by its header (JSON-serialisable). ``record``: what the
     engine reads. ``extra``: the fields of ``EXTRA_FIELDS``, trimmed. ``other``: the non-empty
-    cells of columns the format does not know ("other data" for reviewers), trimmed.
+    cells of columns the format does not know ("other data" for reviewers), trimmed. ``as_read``:
+    the cells of ``raw`` that the fields and ``other`` do not hold as they were read (spaces
+    around them, a number's ``.0``, a column past the header's): with the list's
+    ``ListFile.column_fields`` they give ``raw`` back (``cells_of``), so a row is stored with
+    each cell once.
     """
 
     number: int
@@ -179,6 +184,25 @@ class ListRow(NamedTuple):
     record: Record
     extra: dict[str, str]
     other: dict[str, str]
+    as_read: dict[str, str]
+
+
+def cells_of(
+    column_fields: Iterable[Sequence[str | None]],
+    as_read: dict[str, str],
+    fields: Callable[[str], str],
+    other: dict[str, str],
+) -> dict[str, str]:
+    """A row's cells as read, keyed by header in the file's order (``ListRow.raw``), from what is
+    stored of it: the list's ``column_fields`` (``ListFile.column_fields``), the row's
+    ``as_read``, its fields (``fields(name)``) and its ``other``."""
+    cells = {
+        key: as_read[key] if key in as_read else fields(field) if field else other.get(key, "")
+        for key, field in column_fields
+    }
+    for key, cell in as_read.items():  # columns past the header's
+        cells.setdefault(key, cell)
+    return cells
 
 
 def _getter(positions: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
@@ -280,6 +304,12 @@ class ListFile:
         self.other_columns: tuple[str, ...] = tuple(
             key for position, key in enumerate(keys) if position not in known
         )
+        #: each column's key in ``ListRow.raw`` and the field it holds (None: one the format does
+        #: not know, kept in ``ListRow.other``), in the file's order
+        self.column_fields: list[list[str | None]] = [
+            [key, next((field for field, at in index.items() if at == position), None)]
+            for position, key in enumerate(keys)
+        ]
         self._keys = keys
         self._width = len(keys)
         self._record_index = [index.get(field, -1) for field in _RECORD_FIELDS]
@@ -376,11 +406,24 @@ class ListFile:
             for position in integer_positions:
                 if trimmed[position].endswith(".0"):
                     trimmed[position] = integer_text(trimmed[position])
+            # What the row's fields and ``other`` hold is ``trimmed`` (``cells_of``): the cells
+            # that differ from it are kept as read (most rows have none; ``strip`` returns the
+            # very string it was given when there is nothing to trim).
+            if count <= width and cells == trimmed:
+                as_read = {}
+            else:
+                as_read = {
+                    key: cell
+                    for key, cell, text in zip(keys, cells, trimmed, strict=False)
+                    if cell != text
+                }
+                if count > width:  # the cells past the header's, as ``raw`` holds them
+                    as_read.update(islice(raw.items(), width, None))
             trimmed.append("")  # index -1: a field this file has no column for
             record = Record(number, *record_values(trimmed))
             extra = dict(zip(EXTRA_FIELDS, extra_values(trimmed), strict=True))
             self.rows_read += 1
-            yield ListRow(number, raw, record, extra, other)
+            yield ListRow(number, raw, record, extra, other, as_read)
 
     # Closing ----------------------------------------------------------------------------------
 

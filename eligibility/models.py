@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 from typing import Any
 
@@ -8,6 +9,7 @@ from django.db import models
 from django.db.models.functions import Left, Upper
 from django.utils import timezone
 
+from eligibility.listfiles import cells_of
 from eligibility.rules.records import Policy
 
 # How a search reads the texts it finds people by: the same expressions as the indexes, so that
@@ -231,6 +233,10 @@ class IspList(models.Model):
     # reading it needs no query whose plan depends on statistics of rows still arriving.
     stored_up_to = models.PositiveIntegerField(default=0)
     blank_rows = models.PositiveIntegerField(default=0)
+    # The file's columns in its order, each ``[header key, field]`` (field None: a column the
+    # format does not know, whose cells are in ``Conviction.other``): with them a row's cells
+    # are stored once, in its fields (``Conviction.cells``). Written before the first row.
+    columns = models.JSONField(default=list, blank=True)
     rows_total = models.PositiveIntegerField(null=True, blank=True)
     rows_evaluated = models.PositiveIntegerField(default=0)
     chunks_total = models.PositiveIntegerField(default=0)
@@ -295,6 +301,10 @@ class Conviction(models.Model):
         IspList, on_delete=models.CASCADE, related_name="convictions", db_index=False
     )
     row_number = models.PositiveIntegerField()
+    # The cells as read that the fields and ``other`` do not hold as they were read (spaces
+    # around them, a number's ``.0``, a column past the header's): most rows have none, and
+    # every cell is stored once (issue 19). Rows of lists stored before the list kept its
+    # ``columns`` hold all their cells here. Read the row's cells with ``cells``.
     raw = models.JSONField(default=dict)
     other = models.JSONField(default=dict, blank=True)
     # The normalised fields (eligibility.rules.records.Record plus the ones the office needs).
@@ -392,6 +402,16 @@ class Conviction(models.Model):
 
     def __str__(self) -> str:
         return f"row {self.row_number} of list {self.isp_list_id}"
+
+    @property
+    def cells(self) -> dict[str, str]:
+        """Every cell of the row as read, keyed by its header, in the file's order (none once
+        purged)."""
+        if self.purged_at is not None:
+            return {}
+        return cells_of(
+            self.isp_list.columns, self.raw, functools.partial(getattr, self), self.other
+        )
 
     @property
     def is_correction(self) -> bool:

@@ -71,6 +71,7 @@ from eligibility.identity import FACTS, conviction_identity, fact_changes
 from eligibility.listfiles import (
     EXTRA_FIELDS,
     CsvPart,
+    ListFile,
     ListRefused,
     ListRow,
     check_list,
@@ -449,7 +450,7 @@ def _stored_row(
     born = read(record.date_of_birth)
     body = _free_text(
         (
-            _to_json(row.raw),
+            "{}" if not row.as_read else _to_json(row.as_read),
             _to_json(row.other),
             *_record_texts(record),
             *_extra_texts(row.extra),
@@ -659,7 +660,7 @@ def _part_last_stored_row(part: ListPart) -> int:
 
 
 def _store_after(
-    listfile: Iterable[ListRow],
+    listfile: ListFile,
     isp_list: IspList,
     done_up_to: int,
     store: Callable[[list[StoredRow]], None],
@@ -667,6 +668,9 @@ def _store_after(
     """Store, in batches of ``LIST_STORE_BATCH_ROWS``, the rows of ``listfile`` after row
     ``done_up_to`` (the ones a run before this one stored are skipped)."""
     storing = _Storing(isp_list)
+    # The columns before any row: a row stores only the cells its fields do not hold as read.
+    if isp_list.columns != listfile.column_fields:
+        IspList.objects.filter(pk=isp_list.pk).update(columns=listfile.column_fields)
     batch: list[ListRow] = []
     for row in listfile:
         if row.number <= done_up_to:

@@ -9,6 +9,7 @@ import json
 import warnings
 import zipfile
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from eligibility.listfiles import (
     REQUIRED_FIELDS,
     ListRefused,
     ListRow,
+    cells_of,
     file_sha256,
     open_list,
     unreadable_fields,
@@ -241,6 +243,40 @@ def test_a_row_with_more_cells_than_headers_keeps_the_extra_cells(tmp_path: Path
 
     assert row.other == {"Column 8": "extra one", "Column 10": "extra three"}
     assert row.raw["Column 10"] == "extra three"
+
+
+def field_of(row: ListRow, name: str) -> str:
+    return row.extra[name] if name in row.extra else getattr(row.record, name)
+
+
+def test_a_row_keeps_as_read_only_the_cells_its_fields_and_other_data_do_not_hold(
+    tmp_path: Path,
+) -> None:
+    path = write(
+        tmp_path,
+        f"SID,{REQUIRED_HEADER},NOTE,SEX\n"
+        f"1234567.0,  SMITH ,ANA,1970-01-01,95C1,720-550/4(b),GUILTY,1995-03-02,   ,M,past,,end\n"
+        f"1234567,SMITH,ANA,1970-01-01,95C1,720-550/4(b),GUILTY,1995-03-02,x,M\n"
+        f"1234567,SMITH,ANA,1970-01-01,95C1,720-550/4(b),GUILTY,1995-03-02,x,M,over\n",
+    )
+
+    with open_list(path) as listfile:
+        first, second, third = list(listfile)
+        columns = listfile.column_fields
+
+    assert first.as_read == {
+        "SID": "1234567.0",
+        "LAST_NAME": "  SMITH ",
+        "NOTE": "   ",
+        "Column 11": "past",
+        "Column 13": "end",
+    }
+    assert second.as_read == {}
+    assert third.as_read == {"Column 11": "over"}
+    assert columns[0] == ["SID", "sid"] and columns[-2:] == [["NOTE", None], ["SEX", "sex"]]
+    for row in (first, second, third):
+        cells = cells_of(columns, row.as_read, partial(field_of, row), row.other)
+        assert list(cells.items()) == list(row.raw.items())
 
 
 def test_a_row_of_only_extra_cells_is_not_blank(tmp_path: Path) -> None:

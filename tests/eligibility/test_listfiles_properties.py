@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eligibility.listfiles import ListRefused, open_list
+from eligibility.listfiles import ListRefused, ListRow, cells_of, open_list
 
 HEADER = (
     "SID,LAST_NAME,FIRST_NAME,DATE_OF_BIRTH,COURT_CASE_NUMBER,STATUTE,DISPOSITION,DISPOSITION_DATE"
@@ -25,6 +25,11 @@ def scratch() -> Iterator[Path]:
         yield Path(directory) / "list"
 
 
+def field_of(row: ListRow) -> Callable[[str], str]:
+    """A stored row's field, by name (``Conviction`` holds the record's and the extra ones)."""
+    return lambda name: row.extra[name] if name in row.extra else getattr(row.record, name)
+
+
 def read_all(path: Path, content: bytes) -> None:
     path.write_bytes(content)
     try:
@@ -32,6 +37,10 @@ def read_all(path: Path, content: bytes) -> None:
             for row in listfile:
                 assert row.number >= 1
                 assert row.record.row == row.number
+                # Each cell is stored once: the fields, ``other`` and the cells they do not hold
+                # as read give back every cell, in the file's order.
+                cells = cells_of(listfile.column_fields, row.as_read, field_of(row), row.other)
+                assert list(cells.items()) == list(row.raw.items())
     except ListRefused as refusal:
         assert refusal.message
 

@@ -71,8 +71,8 @@ def test_a_list_read_in_parts_stores_every_row_once_with_its_number(media, setti
     assert stored(isp_list) == expected("sample-2000.expected.csv")
     with open(EXAMPLES / "sample-2000.csv", newline="", encoding="utf-8-sig") as handle:
         raw = {number: row for number, row in enumerate(csv.DictReader(handle), start=1)}
-    for number, cells in isp_list.convictions.values_list("row_number", "raw"):
-        assert cells == raw[number]
+    for conviction in isp_list.convictions.all():
+        assert conviction.cells == raw[conviction.row_number]
 
 
 @pytest.mark.django_db

@@ -74,7 +74,39 @@ def test_a_supervisor_uploads_the_alias_workbook_and_gets_every_expected_determi
     assert conviction.as_of == date(2026, 11, 25)
     assert conviction.policy_version == 1
     assert conviction.ruleset_version == isp_list.ruleset_version != ""
-    assert conviction.raw, "the cells as received are kept"
+    assert conviction.cells, "the cells as received are kept"
+
+
+def test_each_cell_is_stored_once_and_the_row_is_shown_as_read(client, supervisor, media, upload):
+    client.force_login(supervisor)
+    header = f"{HEADER},NOTE"
+    clean = f"{ROW},call"
+    odd = ROW.replace("1,DOE", "1.0,  DOE ").replace("12C2", "12C3") + ",   ,past the header"
+    response = upload(client, "odd.csv", f"{header}\n{clean}\n{odd}\n".encode())
+    assert response.status_code == 302
+    isp_list = IspList.objects.get()
+    assert isp_list.status == IspList.Status.READY, isp_list.message
+    first, second = isp_list.convictions.order_by("row_number")
+    headers = header.split(",")
+
+    # Stored: the cells the fields and the other data do not hold as read, and nothing else.
+    assert first.raw == {}
+    assert second.raw == {
+        "SID": "1.0",
+        "LAST_NAME": "  DOE ",
+        "NOTE": "   ",
+        "Column 14": "past the header",
+    }
+    # Read back: every cell as received, in the file's order.
+    assert list(first.cells.items()) == list(zip(headers, clean.split(","), strict=True))
+    assert list(second.cells.items()) == [
+        *zip(headers, odd.split(",")[:13], strict=True),
+        ("Column 14", "past the header"),
+    ]
+    page = client.get(f"/review/{second.pk}/").content.decode()
+    shown = page[page.index('id="raw-row"') :]
+    assert shown.index(">SID<") < shown.index(">LAST_NAME<") < shown.index(">Column 14<")
+    assert "  DOE " in shown and "past the header" in shown
 
 
 def test_the_report_shows_counts_per_determination_and_reason_and_the_blank_rows(

@@ -153,7 +153,7 @@ def test_the_blind_page_holds_the_record_but_no_determination_or_reason_of_the_m
         # The record itself is there: the normalised fields and the raw row.
         assert html.escape(conviction.last_name) in content
         assert html.escape(conviction.statute) in content
-        for header in conviction.raw:
+        for header in conviction.cells:
             assert html.escape(header) in content
         with_reasons += bool(conviction.reasons)
         seen.add(conviction.pk)

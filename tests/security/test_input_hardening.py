@@ -77,7 +77,7 @@ def test_nul_bytes_in_a_csv_are_dropped_and_the_list_is_read(client, supervisor,
     assert isp_list.status == IspList.Status.READY and isp_list.rows_total == 2
     first, second = isp_list.convictions.order_by("row_number")
     assert (first.last_name, first.sentence, second.sid) == ("DOE", "FINE $100", "2")
-    assert "\x00" not in json.dumps(first.raw) + json.dumps(second.raw)
+    assert "\x00" not in json.dumps(first.cells) + json.dumps(second.cells)
 
 
 def test_cells_holding_backslashes_tabs_and_line_breaks_are_stored_as_received(
@@ -98,7 +98,7 @@ def test_cells_holding_backslashes_tabs_and_line_breaks_are_stored_as_received(
     assert isp_list.status == IspList.Status.READY and isp_list.rows_total == 2
     first = isp_list.convictions.get(row_number=1)
     for name, value in cells.items():
-        assert first.raw[name.upper()] == value, name
+        assert first.cells[name.upper()] == value, name
     assert (first.last_name, first.first_name, first.sid) == ("O\\NEIL \\N", "JA\tNE", "\\N")
     assert first.sentence == 'FINE "$100"\r\nPAID \\t \\u0000 \\\\'
     assert first.disposition_on == date(2012, 5, 10)
@@ -148,7 +148,7 @@ def test_a_list_with_10000_columns_is_read_and_keeps_its_other_columns(client, s
     isp_list = the_list()
     assert isp_list.status == IspList.Status.READY and isp_list.rows_total == 3
     conviction = isp_list.convictions.order_by("row_number").first()
-    assert len(conviction.raw) == 10_000 and len(conviction.other) == len(extra)
+    assert len(conviction.cells) == 10_000 and len(conviction.other) == len(extra)
     assert conviction.other[extra[-1]] == f"v{extra[-1]}"
     assert client.get(f"/review/{conviction.pk}/").status_code == 200
     assert client.get(f"/lists/{isp_list.pk}/").status_code == 200
@@ -226,7 +226,7 @@ def test_a_value_longer_than_its_column_neither_crashes_nor_stalls_the_import(
     assert isp_list.status in (IspList.Status.READY, IspList.Status.FAILED)
     if isp_list.status == IspList.Status.READY:
         ((_field, value),) = cells.items()
-        assert value in isp_list.convictions.get().raw.values(), "the cell as received is kept"
+        assert value in isp_list.convictions.get().cells.values(), "the cell as received is kept"
 
 
 # Zip bombs --------------------------------------------------------------------------------------
