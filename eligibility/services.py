@@ -482,12 +482,14 @@ def _earlier_copies(list_id: int, identities: Iterable[str]) -> dict[str, int]:
     if not wanted or connection.vendor != "postgresql":
         return {}
     # One probe for each identity: asked for thousands at once with IN, the planner scans the
-    # whole table instead.
+    # whole table instead. The identities (hexadecimal) are sent as one text, one a line:
+    # psycopg2 quotes each item of a list, a fifth of the Python this costs.
     newest = _NEWEST_EARLIER_COPY.format(identity="w.identity", list="%s")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT w.identity, {newest} FROM unnest(%s::varchar[]) AS w (identity)",
-            [list_id, wanted],
+            f"SELECT w.identity, {newest} "
+            "FROM unnest(string_to_array(%s, E'\\n')::varchar[]) AS w (identity)",
+            [list_id, "\n".join(wanted)],
         )
         return {identity: pk for identity, pk in cursor.fetchall() if pk is not None}
 
