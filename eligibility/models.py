@@ -442,3 +442,8 @@ class ListPart(models.Model):
 
     def __str__(self) -> str:
         return f"part {self.number} of list {self.isp_list_id}"
+
+    @property
+    def last_stored_row(self) -> int:
+        """The number of the last row of the part stored, or of the row before it (none yet)."""
+        return max(self.rows_before, self.stored_up_to)

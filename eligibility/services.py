@@ -450,7 +450,7 @@ def _stored_row(
     born = read(record.date_of_birth)
     body = _free_text(
         (
-            "{}" if not row.as_read else _to_json(row.as_read),
+            _to_json(row.as_read),
             _to_json(row.other),
             *_record_texts(record),
             *_extra_texts(row.extra),
@@ -657,8 +657,7 @@ def _parts_finish(list_id: int) -> bool:
 
 
 def _part_last_stored_row(part: ListPart) -> int:
-    stored = ListPart.objects.filter(pk=part.pk).values_list("stored_up_to", flat=True).get()
-    return max(part.rows_before, stored)
+    return ListPart.objects.get(pk=part.pk).last_stored_row
 
 
 def _store_after(
@@ -710,7 +709,7 @@ def _store_rows(isp_list: IspList, batch: list[StoredRow], part: ListPart | None
                 if cursor.fetchone() is None:
                     raise _NotParsing
             locked = ListPart.objects.select_for_update().get(pk=part.pk)
-            stored_up_to = max(locked.rows_before, locked.stored_up_to)
+            stored_up_to = locked.last_stored_row
         batch = [row for row in batch if row[0] > stored_up_to]
         if not batch:
             return
