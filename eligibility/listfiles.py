@@ -38,7 +38,7 @@ from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 from types import TracebackType
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 # No longer reads a row (core.xlsxparts.SheetRows does): tests/eligibility/test_upload.py patches
 # this name to show that no request opens a workbook with a spreadsheet library. Drop the two
@@ -551,7 +551,9 @@ def _check_text(path: Path, head: bytes) -> bool:
         return uploads.text_check(handle, head, _LIST)
 
 
-def _csv_rows(handle: Iterable[str], has_nul: bool) -> Iterator[list[str]]:
+def _csv_rows(
+    handle: Iterable[str], has_nul: bool, *, lines_before: int = 0
+) -> Iterator[list[str]]:
     # NUL is legal in a CSV cell for Python but not in PostgreSQL text, and never meant anything.
     lines: Iterable[str] = (line.replace("\x00", "") for line in handle) if has_nul else handle
     reader = csv.reader(lines, strict=False)
@@ -559,11 +561,16 @@ def _csv_rows(handle: Iterable[str], has_nul: bool) -> Iterator[list[str]]:
         yield from reader
     except csv.Error as error:
         raise ListRefused(
-            f"The file could not be read as CSV near line {reader.line_num:,}: {error}. "
-            'A quote mark (") that is opened and never closed is the usual cause.'
+            f"The file could not be read as CSV near line {lines_before + reader.line_num:,}: "
+            f'{error}. A quote mark (") that is opened and never closed is the usual cause.'
         ) from None
     except UnicodeDecodeError:
         raise ListRefused(f"The file is not a CSV file in UTF-8. {_SAVE_AS}.") from None
+
+
+# The blocks ``csv_parts`` reads: smaller than the longest cell (``MAX_CELL_CHARS``), so that a
+# block with a longer line stands out by its length.
+_PART_BLOCK = 512 * 1024
 
 
 class CsvPart(NamedTuple):
@@ -577,15 +584,17 @@ class CsvPart(NamedTuple):
     rows: int
 
 
-def csv_parts(path: Path | str, *, part_bytes: int) -> tuple[int, list[CsvPart]]:
+def csv_parts(
+    path: Path | str, *, part_bytes: int, block_bytes: int = _PART_BLOCK
+) -> tuple[int, list[CsvPart]]:
     """Split a CSV list into parts of about ``part_bytes`` that workers read side by side.
 
     Returns the byte offset where the header record ends and the parts (one part when the file
-    is not larger than ``part_bytes``). The file is read once by the CSV reader itself, so a
-    part ends where the reader ends a record (never at a newline inside quotes), and the rows
-    of each part are counted, which numbers them. A file with a NUL character or lone carriage
-    returns (line ends the byte offsets are not counted by) is one part. Refuses with
-    ``ListRefused`` what ``open_list`` refuses.
+    is not larger than ``part_bytes``). A part ends where the CSV reader ends a record (never at
+    a newline inside quotes), and the rows of each part are counted, which numbers them
+    (``_PartScan``). A file with a NUL character or lone carriage returns (line ends the byte
+    offsets are not counted by) is one part. Refuses with ``ListRefused`` what ``open_list``
+    refuses.
     """
     path = Path(path)
     with open_list(path) as listfile:
@@ -593,33 +602,119 @@ def csv_parts(path: Path | str, *, part_bytes: int) -> tuple[int, list[CsvPart]]
     size = path.stat().st_size
     if whole or size <= part_bytes or not _countable_lines(path):
         return 0, [CsvPart(0, size, 0, 0)]
-    count = -(-size // part_bytes)
-    target = size // count
     with open(path, "rb") as handle:
-        position = len(codecs.BOM_UTF8) if handle.read(3) == codecs.BOM_UTF8 else 0
-        handle.seek(position)
+        header_end, lines = _header_end(handle)
+        scan = _PartScan(handle, target=size // -(-size // part_bytes), at=header_end, lines=lines)
+        while block := handle.read(block_bytes):
+            if not block.endswith(b"\n"):
+                block += handle.readline()  # to the end of its last line
+            scan.read(block)
+    return header_end, scan.parts()
 
-        def lines() -> Iterator[str]:
-            nonlocal position
-            for line in handle:
-                position += len(line)
+
+def _header_end(handle: BinaryIO) -> tuple[int, int]:
+    """The byte offset after the header record (the first non-blank one, as the CSV reader
+    reads it) and the lines up to it; ``handle`` is left there."""
+    position = len(codecs.BOM_UTF8) if handle.read(3) == codecs.BOM_UTF8 else 0
+    handle.seek(position)
+    lines = 0
+
+    def texts() -> Iterator[str]:
+        nonlocal position, lines
+        while line := handle.readline():
+            position += len(line)
+            lines += 1
+            yield line.decode("utf-8")
+
+    for cells in _csv_rows(texts(), has_nul=False):
+        if any(cell.strip() for cell in cells):
+            break
+    return position, lines
+
+
+class _PartScan:
+    """The records of a CSV list after its header, block by block, cut into parts of at least
+    ``target`` bytes: a part ends at the first record end that far from its start.
+
+    A line with no quote mark, read at the start of a record, is a record: such lines are counted
+    in C, a run at a time. A record from a line with a quote mark on is read by the CSV reader
+    (it may run over several lines, past the block too: the lines after it are read from
+    ``handle``), and so is every line of a block longer than a cell may be (``MAX_CELL_CHARS``:
+    the reader refuses a cell over it, with its line)."""
+
+    def __init__(self, handle: BinaryIO, *, target: int, at: int, lines: int) -> None:
+        self.handle = handle
+        self.target = target
+        self.position = at  # where the block being read starts in the file
+        self.lines = lines  # the lines before it
+        self.rows = 0  # the records before it
+        self.start = at  # the part being found: its start, and the records before it
+        self.rows_before = 0
+        self.found: list[CsvPart] = []
+
+    def read(self, block: bytes) -> None:
+        every_line = len(block) > MAX_CELL_CHARS
+        at = 0
+        while at < len(block):
+            quote = at if every_line else block.find(b'"', at)
+            if quote == -1:
+                self._lines(block, at, len(block))
+                break
+            newline = block.rfind(b"\n", at, quote)
+            line = at if newline == -1 else newline + 1
+            self._lines(block, at, line)
+            block, at = self._record(block, line)
+        self.position += len(block)
+
+    def parts(self) -> list[CsvPart]:
+        if self.rows > self.rows_before or not self.found:
+            self._cut(self.position)
+        return self.found
+
+    def _cut(self, end: int) -> None:
+        self.found.append(CsvPart(self.start, end, self.rows_before, self.rows - self.rows_before))
+        self.start, self.rows_before = end, self.rows
+
+    def _lines(self, block: bytes, at: int, end: int) -> None:
+        """The lines of ``block[at:end]``, each a record (the last one may lack its line end:
+        the file's last line)."""
+        if at == end:
+            return
+        open_end = block[end - 1] != ord("\n")
+        self.lines += block.count(b"\n", at, end) + open_end
+        while (wanted := self.start + self.target - self.position) <= end:
+            newline = block.find(b"\n", max(wanted - 1, at), end)
+            cut_at = end if newline == -1 else newline + 1
+            self.rows += block.count(b"\n", at, cut_at) + (newline == -1)
+            at = cut_at
+            self._cut(self.position + cut_at)
+        self.rows += block.count(b"\n", at, end) + (open_end and at < end)
+
+    def _record(self, block: bytes, at: int) -> tuple[bytes, int]:
+        """Read the record that starts at ``block[at]`` with the CSV reader; returns the block
+        (longer, when the record ran past it) and where the record ends in it."""
+        lines = 0
+
+        def texts() -> Iterator[str]:
+            nonlocal block, at, lines
+            while True:
+                if at == len(block):
+                    more = self.handle.readline()  # the record runs past the block
+                    if not more:
+                        return
+                    block += more
+                newline = block.find(b"\n", at)
+                end = len(block) if newline == -1 else newline + 1
+                line, at = block[at:end], end
+                lines += 1
                 yield line.decode("utf-8")
 
-        reader = _csv_rows(lines(), has_nul=False)
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                break
-        header_end = start = position
-        parts: list[CsvPart] = []
-        rows_before = rows = 0
-        for _cells in reader:
-            rows += 1
-            if position - start >= target:
-                parts.append(CsvPart(start, position, rows_before, rows))
-                start, rows_before, rows = position, rows_before + rows, 0
-        if rows or not parts:
-            parts.append(CsvPart(start, position, rows_before, rows))
-    return header_end, parts
+        next(_csv_rows(texts(), has_nul=False, lines_before=self.lines))
+        self.lines += lines
+        self.rows += 1
+        if self.position + at - self.start >= self.target:
+            self._cut(self.position + at)
+        return block, at
 
 
 def _countable_lines(path: Path) -> bool:

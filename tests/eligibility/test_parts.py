@@ -4,12 +4,16 @@ once with the number it has in the whole file, and a part stopped part-way resum
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
 from eligibility import services
-from eligibility.listfiles import csv_parts, open_csv_part, open_list
+from eligibility.listfiles import CsvPart, ListRefused, csv_parts, open_csv_part, open_list
 from eligibility.models import Conviction, IspList, ListPart
 
 from .conftest import EXAMPLES, Stop, expected, receive, stored
@@ -103,11 +107,21 @@ def test_a_part_stopped_part_way_resumes_without_duplicates(media, settings, mon
 
 
 @pytest.mark.django_db
-def test_a_list_in_parts_refused_while_read_keeps_no_rows(media, settings, tmp_path, run):
+@pytest.mark.parametrize(("rows_before", "line"), [(1500, "1,502"), (15_000, "15,002")])
+def test_a_list_in_parts_refused_while_read_keeps_no_rows(
+    media, settings, tmp_path, run, rows_before, line
+):
+    # At row 15,000 the long cell lies past the first block ``csv_parts`` reads, whose lines it
+    # counts without the CSV reader.
     settings.LIST_PART_BYTES = 20_000
     path = tmp_path / "long-cell.csv"
-    rows = [f"DOE,JANE,1970-01-02,C{n},720 ILCS 550/4,GUILTY,2001-01-01" for n in range(2000)]
-    rows[1500] = rows[1500].replace("GUILTY", "G" * 1_100_000)  # a cell over the limit
+    rows = [
+        f"DOE,JANE,1970-01-02,C{n},720 ILCS 550/4,GUILTY,2001-01-01"
+        for n in range(rows_before + 500)
+    ]
+    rows[rows_before] = rows[rows_before].replace(
+        "GUILTY", "G" * 1_100_000
+    )  # a cell over the limit
     path.write_text(HEADER + "\n" + "\n".join(rows) + "\n")
     isp_list = receive(path)
     run(isp_list.pk)
@@ -115,4 +129,81 @@ def test_a_list_in_parts_refused_while_read_keeps_no_rows(media, settings, tmp_p
     assert isp_list.status == IspList.Status.FAILED
     assert not Conviction.objects.filter(isp_list=isp_list).exists()
     assert not isp_list.file
-    assert "line 1,502" in isp_list.message
+    assert f"line {line}" in isp_list.message
+
+
+def parts_by_the_reader(path: Path, part_bytes: int) -> list[CsvPart]:
+    """The parts as the CSV reader alone finds them, record by record (what ``csv_parts``
+    must find, counting the lines of blocks with no quote mark)."""
+    size = path.stat().st_size
+    target = size // -(-size // part_bytes)
+    with open(path, "rb") as handle:
+        position = 3 if handle.read(3) == b"\xef\xbb\xbf" else 0
+        handle.seek(position)
+
+        def lines():
+            nonlocal position
+            for line in handle:
+                position += len(line)
+                yield line.decode("utf-8")
+
+        reader = csv.reader(lines(), strict=False)
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                break
+        start, rows_before, rows, parts = position, 0, 0, []
+        for _cells in reader:
+            rows += 1
+            if position - start >= target:
+                parts.append(CsvPart(start, position, rows_before, rows - rows_before))
+                start, rows_before = position, rows_before + rows - rows_before
+        if rows > rows_before or not parts:
+            parts.append(CsvPart(start, position, rows_before, rows - rows_before))
+    return parts
+
+
+CELL = st.text(st.sampled_from(list('ab 1,"\n\r')), max_size=6)
+
+
+@examples(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(
+        st.one_of(
+            st.lists(st.text(st.sampled_from(list("ab 1/-")), max_size=8), max_size=9),
+            st.lists(CELL, max_size=9),  # quoted by the writer when they need it
+            st.text(st.sampled_from(list('ab 1,"')), max_size=20),  # a stray quote mark
+            st.just(""),  # a blank row
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+    part_bytes=st.integers(10, 400),
+    block_bytes=st.integers(1, 300),
+    line_end=st.sampled_from(["\n", "\r\n"]),
+    last_line_end=st.booleans(),
+    bom=st.booleans(),
+)
+def test_parts_are_the_records_the_reader_finds_whatever_the_blocks(
+    tmp_path_factory, rows, part_bytes, block_bytes, line_end, last_line_end, bom
+):
+    lines = [HEADER]
+    for row in rows:
+        if isinstance(row, list):
+            text = io.StringIO()
+            csv.writer(text, lineterminator=line_end).writerow(row)
+            lines.append(text.getvalue().removesuffix(line_end))
+        else:
+            lines.append(row)
+    content = line_end.join(lines) + (line_end if last_line_end else "")
+    path = tmp_path_factory.mktemp("parts") / "list.csv"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + content.encode("utf-8"))
+    try:
+        header_end, parts = csv_parts(path, part_bytes=part_bytes, block_bytes=block_bytes)
+    except ListRefused:
+        return  # what open_list refuses (an unclosed quote mark, say) is refused here too
+    if len(parts) == 1 and parts[0].rows == 0:
+        return  # read whole (a lone carriage return inside a quoted cell)
+    assert parts == parts_by_the_reader(path, part_bytes)
+    assert parts[0].start == header_end and parts[-1].end == path.stat().st_size
+    parted, _blank = rows_in_parts(path, part_bytes)
+    assert parted == rows_of(path)
