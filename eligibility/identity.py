@@ -78,21 +78,37 @@ def identity_text(
 
 @functools.lru_cache(maxsize=4)
 def _keyed(key: str) -> hmac.HMAC:
-    """The HMAC of the key alone, copied for each text (cheaper than keying it again)."""
+    """The HMAC of the key alone, copied for each text (cheaper than keying it again, and than
+    ``hmac.digest``, which looks the hash up by its name each time)."""
     return hmac.new(key.encode("utf-8"), digestmod=hashlib.sha256)
 
 
+def identity_hasher() -> Callable[[str], str]:
+    """``identity_hash`` with the key it has now, for many texts (the settings are read once)."""
+    keyed = _keyed(settings.IDENTITY_KEY)
+
+    def hash_text(text: str) -> str:
+        copy = keyed.copy()
+        copy.update(text.encode("utf-8"))
+        return copy.hexdigest()
+
+    return hash_text
+
+
 def identity_hash(text: str) -> str:
-    keyed = _keyed(settings.IDENTITY_KEY).copy()
-    keyed.update(text.encode("utf-8"))
-    return keyed.hexdigest()
+    """The keyed hash (HMAC-SHA-256 with ``IDENTITY_KEY``) of a text, hexadecimal."""
+    return identity_hasher()(text)
 
 
 def conviction_identity(
-    record: Record, person: str, read: Callable[[str], date | None] = read_date
+    record: Record,
+    person: str,
+    read: Callable[[str], date | None] = read_date,
+    hash_text: Callable[[str], str] = identity_hash,
 ) -> str:
-    """The stored identity of a row: the keyed hash of its parts."""
-    return identity_hash(identity_text(record, person, read))
+    """The stored identity of a row: the keyed hash of its parts; ``hash_text`` is
+    ``identity_hash`` or an ``identity_hasher``."""
+    return hash_text(identity_text(record, person, read))
 
 
 def fact_changes(earlier: dict[str, str], now: dict[str, str]) -> dict[str, list[str]]:

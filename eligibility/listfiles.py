@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import fields
 from datetime import date
 from itertools import islice
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from types import TracebackType
 from typing import Any, BinaryIO, NamedTuple
@@ -95,6 +95,7 @@ REQUIRED_FIELDS: tuple[str, ...] = (
     "disposition_date",
 )
 DATE_FIELDS: tuple[str, ...] = ("date_of_birth", "arrest_date", "offense_date", "disposition_date")
+_date_texts = attrgetter(*DATE_FIELDS)
 # Text fields where a number Excel stored reads as its integer text, in a CSV file too ("Cell
 # values": 1234567.0 is 1234567).
 INTEGER_TEXT_FIELDS: tuple[str, ...] = ("sid", "dcn", "court_case_number")
@@ -219,7 +220,9 @@ def unreadable_fields(
     """The date fields of ``record`` that hold text ``read_date`` cannot read (for the report);
     ``read`` is ``read_date`` or a cache of it."""
     return tuple(
-        name for name in DATE_FIELDS if (text := getattr(record, name)) and read(text) is None
+        name
+        for name, text in zip(DATE_FIELDS, _date_texts(record), strict=True)
+        if text and read(text) is None
     )
 
 
@@ -421,7 +424,7 @@ class ListFile:
                     as_read.update(islice(raw.items(), width, None))
             trimmed.append("")  # index -1: a field this file has no column for
             record = Record(number, *record_values(trimmed))
-            extra = dict(zip(EXTRA_FIELDS, extra_values(trimmed), strict=True))
+            extra = dict(zip(EXTRA_FIELDS, extra_values(trimmed)))  # noqa: B905 - as many
             self.rows_read += 1
             yield ListRow(number, raw, record, extra, other, as_read)
 
@@ -680,15 +683,18 @@ class _PartScan:
         the file's last line)."""
         if at == end:
             return
-        open_end = block[end - 1] != ord("\n")
-        self.lines += block.count(b"\n", at, end) + open_end
+        # Each line a record: its count, less those of each part that ends among them.
+        records = block.count(b"\n", at, end) + (block[end - 1] != ord("\n"))
+        self.lines += records
         while (wanted := self.start + self.target - self.position) <= end:
             newline = block.find(b"\n", max(wanted - 1, at), end)
             cut_at = end if newline == -1 else newline + 1
-            self.rows += block.count(b"\n", at, cut_at) + (newline == -1)
+            before = block.count(b"\n", at, cut_at) + (newline == -1)
+            self.rows += before
+            records -= before
             at = cut_at
             self._cut(self.position + cut_at)
-        self.rows += block.count(b"\n", at, end) + (open_end and at < end)
+        self.rows += records
 
     def _record(self, block: bytes, at: int) -> tuple[bytes, int]:
         """Read the record that starts at ``block[at]`` with the CSV reader; returns the block

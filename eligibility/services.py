@@ -67,7 +67,7 @@ from accounts.audit import audit_record
 from core.uploads import size_problem
 from eligibility import selectors
 from eligibility.counties import CONFIRMABLE, EDITABLE, office_county
-from eligibility.identity import FACTS, conviction_identity, fact_changes
+from eligibility.identity import FACTS, conviction_identity, fact_changes, identity_hasher
 from eligibility.listfiles import (
     EXTRA_FIELDS,
     CsvPart,
@@ -378,6 +378,7 @@ class _Storing:
         # The list's dates, each read once (the rows' own, their identity's, the engine's).
         self.dates = DateMemo()
         self.read_date = self.dates.__getitem__
+        self.hash_identity = identity_hasher()
         self.judging = isp_list.size_bytes >= settings.LIST_JUDGE_WHILE_STORING_BYTES
         if self.judging:
             policy = isp_list.policy
@@ -403,7 +404,7 @@ def _stored_rows(storing: _Storing, rows: Sequence[ListRow]) -> list[StoredRow]:
     persons = [person_key_text(record) for record in records]
     read = storing.read_date
     identities = [
-        conviction_identity(record, person, read)
+        conviction_identity(record, person, read, storing.hash_identity)
         for record, person in zip(records, persons, strict=True)
     ]
     together = Counter(persons)
@@ -450,11 +451,11 @@ def _stored_row(
     born = read(record.date_of_birth)
     body = _free_text(
         (
-            _to_json(row.as_read),
-            _to_json(row.other),
+            _to_json(row.as_read) if row.as_read else "{}",
+            _to_json(row.other) if row.other else "{}",
             *_record_texts(record),
             *_extra_texts(row.extra),
-            _to_json(unreadable_fields(record, read=read)),
+            _to_json(unreadable) if (unreadable := unreadable_fields(record, read=read)) else "[]",
             person,
             case_key(record.court_case_number),
             identity,
@@ -480,6 +481,10 @@ def _earlier_copies(list_id: int, identities: Iterable[str]) -> dict[str, int]:
     row there. None on SQLite, where ``list_match`` matches every row when the list finishes."""
     wanted = [identity for identity in set(identities) if identity]
     if not wanted or connection.vendor != "postgresql":
+        return {}
+    # No row on an earlier list (the first list, say): nothing to probe for (a probe costs
+    # PostgreSQL about 10 µs a row).
+    if not Conviction.objects.filter(isp_list_id__lt=list_id).exists():
         return {}
     # One probe for each identity: asked for thousands at once with IN, the planner scans the
     # whole table instead. The identities (hexadecimal) are sent as one text, one a line:
@@ -673,11 +678,12 @@ def _store_after(
     if isp_list.columns != listfile.column_fields:
         IspList.objects.filter(pk=isp_list.pk).update(columns=listfile.column_fields)
     batch: list[ListRow] = []
+    batch_rows = settings.LIST_STORE_BATCH_ROWS
     for row in listfile:
         if row.number <= done_up_to:
             continue
         batch.append(row)
-        if len(batch) >= settings.LIST_STORE_BATCH_ROWS:
+        if len(batch) >= batch_rows:
             store(_stored_rows(storing, batch))
             batch = []
     if batch:
@@ -1108,6 +1114,9 @@ def list_match(*, isp_list: IspList) -> dict[str, int]:
     earlier = Conviction.objects.filter(isp_list_id__lt=isp_list.pk).exclude(identity="")
     if isp_list.history:  # matched before (a re-evaluation): forget the corrections found then
         rows.exclude(changes={}).update(changes={})
+    if not Conviction.objects.filter(isp_list_id__lt=isp_list.pk).exists():
+        # The first list: no row is a copy of an earlier one, and none of its rows is read.
+        return {"new": isp_list.rows_total, "known": 0, "corrected": 0}
     if connection.vendor != "postgresql":
         # (PostgreSQL sets ``copy_of`` in the row's own write: as it is stored, when it is judged
         # then, ``_stored_rows``, else with its result, ``_write_results_postgresql``)

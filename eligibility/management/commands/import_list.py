@@ -15,6 +15,9 @@ from eligibility import selectors, services
 from eligibility.listfiles import ListRefused
 from eligibility.models import IspList
 
+# How often ``--wait`` reads the list's row (one row by its key): a list takes seconds to minutes.
+WAIT_SECONDS = 0.1
+
 
 class Command(BaseCommand):
     help = (
@@ -86,4 +89,4 @@ class Command(BaseCommand):
                 return isp_list
             if time.monotonic() > deadline:
                 raise CommandError(f"list #{list_id} not ready after {timeout:.0f} s")
-            time.sleep(0.5)
+            time.sleep(WAIT_SECONDS)
