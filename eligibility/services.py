@@ -37,14 +37,16 @@ import secrets
 import tempfile
 import threading
 import zlib
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 import orjson
 from django.conf import settings
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
@@ -877,13 +879,25 @@ def list_evaluate_start(*, list_id: int, new_run: bool = True) -> list[tuple[int
         # With no row of this run yet (a new run, a list stored unjudged), every person is
         # judged: the chunks read every row of their buckets, and none groups them first.
         whole = new_run or not rows.filter(evaluation_run=run).exists()
+        counts: dict[int, int] = {}
+        # PostgreSQL: the rows of the people to judge again, by bucket, found by this one scan
+        # of the list: each chunk reads its rows by id, not by a second scan of its buckets.
+        ids: dict[int, list[int]] | None = None
         if whole:
             pending = rows.order_by().values("bucket").annotate(rows=Count("pk"))
+        elif connection.vendor == "postgresql":
+            pending = people_to_judge(rows, run).annotate(ids=ArrayAgg("pk"))
+            ids = defaultdict(list)
+            for bucket, person_ids in pending.values_list("bucket", "ids").iterator(
+                chunk_size=10_000
+            ):
+                ids[bucket] += person_ids
+                counts[bucket] = counts.get(bucket, 0) + len(person_ids)
         else:
             pending = people_to_judge(rows, run)
-        counts: dict[int, int] = {}
-        for bucket, count in pending.values_list("bucket", "rows").iterator(chunk_size=10_000):
-            counts[bucket] = counts.get(bucket, 0) + count
+        if ids is None:
+            for bucket, count in pending.values_list("bucket", "rows").iterator(chunk_size=10_000):
+                counts[bucket] = counts.get(bucket, 0) + count
         if not counts:
             chunks: list[tuple[int, int]] = []
         else:
@@ -897,7 +911,19 @@ def list_evaluate_start(*, list_id: int, new_run: bool = True) -> list[tuple[int
         if not chunks:
             transaction.on_commit(lambda: list_finish(list_id=list_id, run=run))
         else:
-            signatures = [tasks.evaluate_chunk.si(list_id, run, lo, hi, whole) for lo, hi in chunks]
+            signatures = [
+                tasks.evaluate_chunk.si(
+                    list_id,
+                    run,
+                    lo,
+                    hi,
+                    whole,
+                    None
+                    if ids is None
+                    else sorted(chain.from_iterable(ids[b] for b in range(lo, hi))),
+                )
+                for lo, hi in chunks
+            ]
             transaction.on_commit(lambda: group(signatures).apply_async())
     return chunks
 
@@ -905,17 +931,22 @@ def list_evaluate_start(*, list_id: int, new_run: bool = True) -> list[tuple[int
 _LOAD_FIELDS = ("id", "person_key", "row_number", *RECORD_FIELDS)
 
 
-def list_evaluate_chunk(*, list_id: int, run: int, lo: int, hi: int, whole: bool = False) -> int:
+def list_evaluate_chunk(
+    *, list_id: int, run: int, lo: int, hi: int, whole: bool = False, ids: list[int] | None = None
+) -> int:
     """Judge the people of buckets ``[lo, hi)`` of a list not yet judged whole in ``run``
-    (``people_to_judge``; with ``whole``, every person of them), each with every row of theirs
-    (all rows of a person are in one bucket, so association and duplicates are complete), and
-    write the results in bulk. Idempotent: running a chunk twice writes the same results, and
-    counts only the rows not yet written whole. Returns the rows evaluated."""
+    (``people_to_judge``; with ``whole``, every person of them; with ``ids``, the people whose
+    rows these are, all their rows, as ``list_evaluate_start`` found them), each with every row
+    of theirs (all rows of a person are in one bucket, so association and duplicates are
+    complete), and write the results in bulk. Idempotent: running a chunk twice writes the same
+    results, and counts only the rows not yet written whole. Returns the rows evaluated."""
     isp_list = IspList.objects.select_related("policy").get(pk=list_id)
     if isp_list.evaluation_run != run or isp_list.status != IspList.Status.EVALUATING:
         return 0  # a newer run replaced this one, or the list failed
     chunk = Conviction.objects.filter(isp_list_id=list_id, bucket__gte=lo, bucket__lt=hi)
-    if not whole:
+    if ids is not None:
+        chunk = chunk.filter(pk__in=ids)
+    elif not whole:
         people: QuerySet[Conviction] | list[str] = people_to_judge(chunk, run).values("person_key")
         if connection.vendor == "postgresql":
             # Their keys, not the subquery: with statistics that do not know the list yet, the

@@ -41,10 +41,14 @@ def parse_part(list_id: int, number: int) -> None:
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def evaluate_chunk(list_id: int, run: int, lo: int, hi: int, whole: bool = False) -> int:
+def evaluate_chunk(
+    list_id: int, run: int, lo: int, hi: int, whole: bool = False, ids: list[int] | None = None
+) -> int:
     from eligibility import services
 
-    return services.list_evaluate_chunk(list_id=list_id, run=run, lo=lo, hi=hi, whole=whole)
+    return services.list_evaluate_chunk(
+        list_id=list_id, run=run, lo=lo, hi=hi, whole=whole, ids=ids
+    )
 
 
 @shared_task(ignore_result=True)

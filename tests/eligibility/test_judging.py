@@ -103,6 +103,25 @@ def test_only_people_whose_rows_fell_in_different_batches_are_judged_again(
     assert len(split) < len(rows) / 10
 
 
+@pytest.mark.django_db
+def test_the_people_judged_again_are_found_by_one_scan_of_the_list(judging, monkeypatch, run):
+    # PostgreSQL: the chunks are given the ids of their rows; SQLite: each groups its buckets.
+    scans: list[int] = []
+    real_people = services.people_to_judge
+
+    def people(rows, evaluation_run):
+        scans.append(1)
+        return real_people(rows, evaluation_run)
+
+    monkeypatch.setattr(services, "people_to_judge", people)
+    written = spy_on_writes(monkeypatch)
+    isp_list = imported(receive(SAMPLE), run)
+    assert written, "some people have rows in two batches"
+    assert_judged_whole(isp_list)
+    chunks = isp_list.chunks_total
+    assert len(scans) == (1 if connection.vendor == "postgresql" else 1 + chunks)
+
+
 def spy_on_writes(monkeypatch) -> list[int]:
     """The ids of the rows the evaluation's chunks write (not the rows written as stored)."""
     written: list[int] = []
