@@ -24,6 +24,9 @@ class Command(BaseCommand):
         "Import and evaluate an ISP list (.xlsx or .csv): through the Celery worker when a broker "
         "is configured, in this process otherwise."
     )
+    # No system check: they load every view (PDF rendering included), a second before the
+    # list is even read, and nothing they check is used here (``manage.py check`` runs them).
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
