@@ -37,7 +37,7 @@ import secrets
 import tempfile
 import threading
 import zlib
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from itertools import chain
@@ -484,9 +484,7 @@ def _earlier_copies(list_id: int, identities: Iterable[str]) -> dict[str, int]:
     wanted = [identity for identity in set(identities) if identity]
     if not wanted or connection.vendor != "postgresql":
         return {}
-    # No row on an earlier list (the first list, say): nothing to probe for (a probe costs
-    # PostgreSQL about 10 µs a row).
-    if not Conviction.objects.filter(isp_list_id__lt=list_id).exists():
+    if not _earlier_rows_exist(list_id):  # a probe costs PostgreSQL about 10 µs a row
         return {}
     # One probe for each identity: asked for thousands at once with IN, the planner scans the
     # whole table instead. The identities (hexadecimal) are sent as one text, one a line:
@@ -499,6 +497,12 @@ def _earlier_copies(list_id: int, identities: Iterable[str]) -> dict[str, int]:
             [list_id, "\n".join(wanted)],
         )
         return {identity: pk for identity, pk in cursor.fetchall() if pk is not None}
+
+
+def _earlier_rows_exist(list_id: int) -> bool:
+    """Whether any list before this one holds a row (none does before the first list): with
+    none, no row of this list is a copy of an earlier one."""
+    return Conviction.objects.filter(isp_list_id__lt=list_id).exists()
 
 
 class _NotParsing(Exception):
@@ -887,11 +891,11 @@ def list_evaluate_start(*, list_id: int, new_run: bool = True) -> list[tuple[int
             pending = rows.order_by().values("bucket").annotate(rows=Count("pk"))
         elif connection.vendor == "postgresql":
             pending = people_to_judge(rows, run).annotate(ids=ArrayAgg("pk"))
-            ids = defaultdict(list)
+            ids = {}
             for bucket, person_ids in pending.values_list("bucket", "ids").iterator(
                 chunk_size=10_000
             ):
-                ids[bucket] += person_ids
+                ids.setdefault(bucket, []).extend(person_ids)
                 counts[bucket] = counts.get(bucket, 0) + len(person_ids)
         else:
             pending = people_to_judge(rows, run)
@@ -912,20 +916,18 @@ def list_evaluate_start(*, list_id: int, new_run: bool = True) -> list[tuple[int
             transaction.on_commit(lambda: list_finish(list_id=list_id, run=run))
         else:
             signatures = [
-                tasks.evaluate_chunk.si(
-                    list_id,
-                    run,
-                    lo,
-                    hi,
-                    whole,
-                    None
-                    if ids is None
-                    else sorted(chain.from_iterable(ids[b] for b in range(lo, hi))),
-                )
+                tasks.evaluate_chunk.si(list_id, run, lo, hi, whole, _chunk_ids(ids, lo, hi))
                 for lo, hi in chunks
             ]
             transaction.on_commit(lambda: group(signatures).apply_async())
     return chunks
+
+
+def _chunk_ids(ids: dict[int, list[int]] | None, lo: int, hi: int) -> list[int] | None:
+    """The ids of the rows of buckets ``[lo, hi)`` among ``ids`` (by bucket), in order."""
+    if ids is None:
+        return None
+    return sorted(chain.from_iterable(ids.get(bucket, ()) for bucket in range(lo, hi)))
 
 
 _LOAD_FIELDS = ("id", "person_key", "row_number", *RECORD_FIELDS)
@@ -1145,8 +1147,7 @@ def list_match(*, isp_list: IspList) -> dict[str, int]:
     earlier = Conviction.objects.filter(isp_list_id__lt=isp_list.pk).exclude(identity="")
     if isp_list.history:  # matched before (a re-evaluation): forget the corrections found then
         rows.exclude(changes={}).update(changes={})
-    if not Conviction.objects.filter(isp_list_id__lt=isp_list.pk).exists():
-        # The first list: no row is a copy of an earlier one, and none of its rows is read.
+    if not _earlier_rows_exist(isp_list.pk):  # none of its rows is read
         return {"new": isp_list.rows_total, "known": 0, "corrected": 0}
     if connection.vendor != "postgresql":
         # (PostgreSQL sets ``copy_of`` in the row's own write: as it is stored, when it is judged
