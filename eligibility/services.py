@@ -500,9 +500,11 @@ def _earlier_copies(list_id: int, identities: Iterable[str]) -> dict[str, int]:
 
 
 def _earlier_rows_exist(list_id: int) -> bool:
-    """Whether any list before this one holds a row (none does before the first list): with
-    none, no row of this list is a copy of an earlier one."""
-    return Conviction.objects.filter(isp_list_id__lt=list_id).exists()
+    """Whether a list before this one may hold rows: one not refused (a refused list keeps
+    none). With none, no row of this list is a copy of an earlier one. Asked of the lists, not
+    of the convictions: while a list is stored the planner, whose statistics do not know its
+    rows yet, would scan all of them to answer."""
+    return IspList.objects.filter(pk__lt=list_id).exclude(status=IspList.Status.FAILED).exists()
 
 
 class _NotParsing(Exception):
@@ -1049,6 +1051,14 @@ def _write_results_postgresql(
         )
     )
     table = Conviction._meta.db_table
+    # The same conviction on the newest earlier list (issue 18), in this same write: no second
+    # version of the row. With no row before this list, none (and no probe a row).
+    newest = (
+        "CASE WHEN c.identity <> '' THEN "
+        f"{_NEWEST_EARLIER_COPY.format(identity='c.identity', list='c.isp_list_id')} END"
+        if _earlier_rows_exist(isp_list.pk)
+        else "NULL"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMPORARY TABLE IF NOT EXISTS judged_results (id bigint PRIMARY KEY, "
@@ -1064,11 +1074,7 @@ def _write_results_postgresql(
             f"UPDATE {table} AS c SET determination = r.determination, reasons = r.reasons, "
             "details = r.details, evaluation_run = %s, judged_with = r.judged_with, "
             "ruleset_version = %s, "
-            "policy_version = %s, as_of = %s, "
-            # The same conviction on the newest earlier list (issue 18), in this same write: no
-            # second version of the row.
-            "copy_of_id = CASE WHEN c.identity <> '' THEN "
-            f"{_NEWEST_EARLIER_COPY.format(identity='c.identity', list='c.isp_list_id')} END "
+            f"policy_version = %s, as_of = %s, copy_of_id = {newest} "
             "FROM judged_results AS r "
             "WHERE c.id = r.id AND (c.evaluation_run <> %s OR c.judged_with <> r.judged_with) "
             "AND c.isp_list_id = %s AND c.bucket >= %s AND c.bucket < %s",
