@@ -381,6 +381,8 @@ class _Storing:
         self.dates = DateMemo()
         self.read_date = self.dates.__getitem__
         self.hash_identity = identity_hasher()
+        # Whether the rows may have earlier copies to probe for (not so for the first list).
+        self.earlier = _earlier_rows_exist(self.list_id)
         self.judging = isp_list.size_bytes >= settings.LIST_JUDGE_WHILE_STORING_BYTES
         if self.judging:
             policy = isp_list.policy
@@ -420,7 +422,7 @@ def _stored_rows(storing: _Storing, rows: Sequence[ListRow]) -> list[StoredRow]:
             for row, person, identity in zip(rows, persons, identities, strict=True)
         ]
     results = storing.judge(records)
-    earlier = _earlier_copies(storing.list_id, identities)
+    earlier = _earlier_copies(storing.list_id, identities) if storing.earlier else {}
     stored = []
     # Results share their reason sets and details (engine.evaluate): each pair is written once
     # (by identity: ``results`` holds them until the batch is written).
@@ -483,8 +485,6 @@ def _earlier_copies(list_id: int, identities: Iterable[str]) -> dict[str, int]:
     row there. None on SQLite, where ``list_match`` matches every row when the list finishes."""
     wanted = [identity for identity in set(identities) if identity]
     if not wanted or connection.vendor != "postgresql":
-        return {}
-    if not _earlier_rows_exist(list_id):  # a probe costs PostgreSQL about 10 µs a row
         return {}
     # One probe for each identity: asked for thousands at once with IN, the planner scans the
     # whole table instead. The identities (hexadecimal) are sent as one text, one a line:
@@ -891,19 +891,15 @@ def list_evaluate_start(*, list_id: int, new_run: bool = True) -> list[tuple[int
         ids: dict[int, list[int]] | None = None
         if whole:
             pending = rows.order_by().values("bucket").annotate(rows=Count("pk"))
-        elif connection.vendor == "postgresql":
-            pending = people_to_judge(rows, run).annotate(ids=ArrayAgg("pk"))
-            ids = {}
-            for bucket, person_ids in pending.values_list("bucket", "ids").iterator(
-                chunk_size=10_000
-            ):
-                ids.setdefault(bucket, []).extend(person_ids)
-                counts[bucket] = counts.get(bucket, 0) + len(person_ids)
         else:
             pending = people_to_judge(rows, run)
-        if ids is None:
-            for bucket, count in pending.values_list("bucket", "rows").iterator(chunk_size=10_000):
-                counts[bucket] = counts.get(bucket, 0) + count
+            if connection.vendor == "postgresql":
+                pending, ids = pending.annotate(ids=ArrayAgg("pk")), {}
+        fields = ("bucket", "rows") if ids is None else ("bucket", "rows", "ids")
+        for bucket, count, *found in pending.values_list(*fields).iterator(chunk_size=10_000):
+            counts[bucket] = counts.get(bucket, 0) + count
+            if ids is not None:
+                ids.setdefault(bucket, []).extend(found[0])
         if not counts:
             chunks: list[tuple[int, int]] = []
         else:
