@@ -39,3 +39,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 STATIC_ROOT = None
+# Every list read in parts is stored without the indexes built after it (eligibility.indexes),
+# so that the pipeline's tests (killed workers, restarts, refusals) run through that path too.
+LIST_DEFER_INDEXES_ROWS = 1

@@ -70,6 +70,7 @@ from core.uploads import size_problem
 from eligibility import selectors
 from eligibility.counties import CONFIRMABLE, EDITABLE, office_county
 from eligibility.identity import FACTS, conviction_identity, fact_changes, identity_hasher
+from eligibility.indexes import indexes_build, indexes_defer
 from eligibility.listfiles import (
     EXTRA_FIELDS,
     CsvPart,
@@ -307,13 +308,18 @@ def list_restart(*, list_id: int, seen: datetime) -> bool:
 def lists_restart_stalled() -> list[int]:
     """Restart every list waiting for the workers or stalled (``selectors.lists_to_restart``);
     return their ids. Safe to run from two schedulers at once (see ``list_restart``)."""
-    return [
+    restarted = [
         list_id
         for list_id, seen in selectors.lists_to_restart(now=timezone.now()).values_list(
             "pk", "progress_at"
         )
         if list_restart(list_id=list_id, seen=seen)
     ]
+    # Indexes a list was stored without, should it have stopped for good (deleted part-way):
+    # none is missing while no list is being read.
+    if not IspList.objects.filter(status=IspList.Status.PARSING).exists():
+        indexes_build()
+    return restarted
 
 
 # 2. Reading the file into rows -------------------------------------------------------------------
@@ -541,6 +547,9 @@ def list_parse(*, list_id: int) -> bool:
             list_fail(list_id=list_id, message=refused.message)
             return False
         if parts:
+            # The first list has no earlier copies to probe for through the identity index.
+            keep = {"conviction_identity"} if _earlier_rows_exist(list_id) else set()
+            indexes_defer(rows=sum(part.rows for part in parts if not part.done), keep=keep)
             _parts_send(list_id, parts)
             return False
     done_up_to = selectors.list_last_stored_row(isp_list=isp_list)
@@ -663,6 +672,9 @@ def _parts_finish(list_id: int) -> bool:
     if not Conviction.objects.filter(isp_list_id=list_id).exists():
         list_fail(list_id=list_id, message=no_rows_message(blank_rows))
         return False
+    # Before the list is marked read: a run that stops here leaves it to be read again, and
+    # the run that finishes it builds them (the evaluation needs the bucket index).
+    indexes_build()
     if not _parse_finished(list_id, blank_rows):
         return False
     list_evaluate_start(list_id=list_id, new_run=False)
@@ -828,6 +840,8 @@ def list_fail(*, list_id: int, message: str) -> None:
         if stored:
             storage = isp_list.file.storage
             transaction.on_commit(lambda: storage.delete(stored))
+        # Those it was stored without (a list refused part-way, ``indexes_defer``).
+        transaction.on_commit(indexes_build)
 
 
 # 3. Evaluating -----------------------------------------------------------------------------------
