@@ -17,7 +17,9 @@ The pipeline of one list (design.md "The path of one list"):
    refused only here (an oversize cell, a workbook cell far beyond the rest, no row at all) keeps
    its list, marked failed with the reason, but neither its rows nor the file. A list of at
    least ``LIST_JUDGE_WHILE_STORING_BYTES`` is judged as it is stored: each batch is judged (each
-   person with their rows in the batch) and each row written once, with its result.
+   person with their rows in the batch) and each row written once, with its result. A list read in
+   parts that brings many rows is stored without the indexes whose entries go to random places,
+   built again before it is evaluated (``eligibility.indexes``).
 3. ``list_evaluate_start`` finds the people not yet judged whole in the list's run (every
    person, unless the list was judged as it was stored: then only those whose rows fell in
    different batches), packs their buckets into chunks (each person in one bucket) and starts
