@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import signal
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -125,3 +126,14 @@ def run(django_capture_on_commit_callbacks):
             services.list_import(list_id=list_id)
 
     return import_list
+
+
+def kill_once_reading(worker, isp_list: IspList) -> None:
+    """Kill the ``worker`` process as soon as it has stored rows of ``isp_list`` (re-read)."""
+    deadline = time.monotonic() + 120
+    while IspList.objects.get(pk=isp_list.pk).rows_parsed == 0:
+        assert time.monotonic() < deadline, "the worker started reading the file"
+        time.sleep(0.02)
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=10)
+    isp_list.refresh_from_db()

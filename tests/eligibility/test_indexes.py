@@ -5,8 +5,6 @@ and by the periodic check when no list is being read."""
 
 from __future__ import annotations
 
-import os
-import signal
 import time
 
 import psycopg2
@@ -20,7 +18,7 @@ from eligibility.listfiles import ListRefused, open_list
 from eligibility.models import Conviction, IspList, ListPart
 from tests.factories import IspListFactory
 
-from .conftest import EXAMPLES, expected, receive, stored
+from .conftest import EXAMPLES, expected, kill_once_reading, receive, stored
 
 SAMPLE = EXAMPLES / "sample-2000.csv"
 TABLE = Conviction._meta.db_table
@@ -202,13 +200,7 @@ def test_a_killed_worker_then_a_rerun_builds_every_index_and_stores_every_row(
     with open_list(path) as listfile:
         rows = sum(1 for _row in listfile)
     isp_list = receive(path, start=True)  # the worker takes it
-    deadline = time.monotonic() + 120
-    while IspList.objects.get(pk=isp_list.pk).rows_parsed == 0:
-        assert time.monotonic() < deadline, "the worker started reading the file"
-        time.sleep(0.02)
-    os.kill(celery_worker.pid, signal.SIGKILL)
-    celery_worker.wait(timeout=10)
-    isp_list.refresh_from_db()
+    kill_once_reading(celery_worker, isp_list)
     assert isp_list.status == IspList.Status.PARSING, "killed part-way"
     assert ListPart.objects.filter(isp_list=isp_list).count() > 4
     assert not indexes_present() & set(DEFERRED), "killed while they were missing"

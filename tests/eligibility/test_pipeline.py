@@ -22,6 +22,7 @@ from .conftest import (
     Stop,
     assert_every_row_once,
     expected,
+    kill_once_reading,
     receive,
     stored,
     wait_until_done,
@@ -141,13 +142,7 @@ def test_a_killed_worker_then_a_rerun_gives_exactly_the_rows_of_the_file(
     with open_list(path) as listfile:
         numbers = [row.number for row in listfile]
     isp_list = receive(path, start=True)  # the worker takes it
-    deadline = time.monotonic() + 120
-    while IspList.objects.get(pk=isp_list.pk).rows_parsed == 0:
-        assert time.monotonic() < deadline, "the worker started reading the file"
-        time.sleep(0.02)
-    os.kill(celery_worker.pid, signal.SIGKILL)
-    celery_worker.wait(timeout=10)
-    isp_list.refresh_from_db()
+    kill_once_reading(celery_worker, isp_list)
     assert isp_list.status != IspList.Status.READY, "killed part-way"
     assert Conviction.objects.filter(isp_list=isp_list).count() < len(numbers)
 
