@@ -247,7 +247,7 @@ LIST_PART_BYTES = envint("LIST_PART_BYTES", 16 * 1024 * 1024)
 LIST_JUDGE_WHILE_STORING_BYTES = envint("LIST_JUDGE_WHILE_STORING_BYTES", 16 * 1024 * 1024)
 # A CSV list read in parts with at least this many rows, and at least half as many as the
 # convictions stored already, is stored without the indexes whose entries go to random places;
-# they are built again, each by one sort, before it is evaluated (eligibility.indexes).
+# they are built again, each by one sort, before it is evaluated (eligibility.indexes). 0: never.
 LIST_DEFER_INDEXES_ROWS = envint("LIST_DEFER_INDEXES_ROWS", 50_000)
 EVALUATION_CHUNK_ROWS = envint("EVALUATION_CHUNK_ROWS", 20000)
 # A list still being imported whose counters have not moved for this long is said to have
