@@ -100,7 +100,7 @@ def indexes_defer(*, rows: int, keep: Collection[str] = ()) -> list[str]:
             return []
         finally:
             cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
-    log.info("%s rows to store: indexes %s dropped until they are", rows, ", ".join(dropping))
+    log.info("indexes %s dropped to store %s rows", ", ".join(dropping), rows)
     return dropping
 
 
