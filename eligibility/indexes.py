@@ -51,15 +51,20 @@ _DROP_WAIT = "2s"
 _BUILD_MEMORY = "256MB"
 
 
-def indexes_present() -> set[str]:
-    """The names of the conviction table's indexes in the database."""
+def index_definitions() -> dict[str, str]:
+    """The conviction table's indexes in the database: each name, with its definition."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
             "AND tablename = %s",
             [Conviction._meta.db_table],
         )
-        return {name for (name,) in cursor.fetchall()}
+        return dict(cursor.fetchall())
+
+
+def indexes_present() -> set[str]:
+    """The names of the conviction table's indexes in the database."""
+    return set(index_definitions())
 
 
 def _table_holds_more_than(rows: int) -> bool:
@@ -110,12 +115,12 @@ def indexes_build() -> list[str]:
     million rows); reads do not."""
     if connection.vendor != "postgresql":
         return []
-    wanted = {index.name: index for index in Conviction._meta.indexes if index.name in DEFERRED}
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
         missing = [name for name in DEFERRED if name not in indexes_present()]
         if not missing:
             return []
+        wanted = {index.name: index for index in Conviction._meta.indexes}
         cursor.execute(f"SET LOCAL maintenance_work_mem = '{_BUILD_MEMORY}'")
         # An index cannot be built while checks of rows written in this transaction wait for
         # its commit (the foreign keys are deferred): check them now. Only where the rows were

@@ -13,7 +13,13 @@ from django.db import connection
 
 from demo.synthetic import write_csv
 from eligibility import services
-from eligibility.indexes import DEFERRED, indexes_build, indexes_defer, indexes_present
+from eligibility.indexes import (
+    DEFERRED,
+    index_definitions,
+    indexes_build,
+    indexes_defer,
+    indexes_present,
+)
 from eligibility.listfiles import ListRefused, open_list
 from eligibility.models import Conviction, IspList, ListPart
 from tests.factories import IspListFactory
@@ -28,16 +34,6 @@ TABLE = Conviction._meta.db_table
 def postgresql_only():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite keeps every index (eligibility.indexes)")
-
-
-def definitions() -> dict[str, str]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
-            "AND tablename = %s",
-            [TABLE],
-        )
-        return dict(cursor.fetchall())
 
 
 @pytest.fixture
@@ -65,7 +61,7 @@ def test_a_list_in_parts_is_stored_without_the_random_indexes_and_is_evaluated_w
     media, settings, run, seen_as_stored
 ):
     settings.LIST_PART_BYTES = 40_000
-    before = definitions()
+    before = index_definitions()
     assert set(DEFERRED) <= set(before)
     isp_list = imported(receive(SAMPLE), run)
     assert ListPart.objects.filter(isp_list=isp_list).count() > 5
@@ -73,7 +69,7 @@ def test_a_list_in_parts_is_stored_without_the_random_indexes_and_is_evaluated_w
     assert all(not present & set(DEFERRED) for present in seen_as_stored)
     # The review queue's order is never left out: the queue walks it on every page.
     assert all("conviction_newest" in present for present in seen_as_stored)
-    assert definitions() == before
+    assert index_definitions() == before
     assert stored(isp_list) == expected("sample-2000.expected.csv")
 
 
@@ -82,7 +78,7 @@ def test_the_identity_index_is_kept_when_an_earlier_list_holds_rows(
     media, settings, run, seen_as_stored
 ):
     settings.LIST_PART_BYTES = 40_000
-    before = definitions()
+    before = index_definitions()
     first = imported(receive(SAMPLE), run)
     seen_as_stored.clear()
     again = services.list_store_file(
@@ -96,7 +92,7 @@ def test_the_identity_index_is_kept_when_an_earlier_list_holds_rows(
     again = imported(again, run)
     assert seen_as_stored
     assert all(present & set(DEFERRED) == {"conviction_identity"} for present in seen_as_stored)
-    assert definitions() == before
+    assert index_definitions() == before
     # Each row of the second list found as the same conviction on the first.
     assert Conviction.objects.filter(isp_list=again, copy_of__isp_list=first).count() == 2000
 
@@ -106,7 +102,7 @@ def test_a_list_with_fewer_rows_than_half_the_table_or_the_setting_keeps_every_i
     media, settings, run, seen_as_stored, tmp_path
 ):
     settings.LIST_PART_BYTES = 40_000
-    before = definitions()
+    before = index_definitions()
     imported(receive(SAMPLE), run)
     seen_as_stored.clear()
     small = write_csv(tmp_path / "small.csv", 900, seed=3)
@@ -120,7 +116,7 @@ def test_a_list_with_fewer_rows_than_half_the_table_or_the_setting_keeps_every_i
         other = write_csv(tmp_path / f"other-{least}.csv", 5000, seed=4 + least)
         imported(receive(other), run)
         assert seen_as_stored and all(present == set(before) for present in seen_as_stored)
-    assert definitions() == before
+    assert index_definitions() == before
 
 
 @pytest.mark.django_db
@@ -128,7 +124,7 @@ def test_a_list_refused_part_way_leaves_every_index(
     media, settings, monkeypatch, run, seen_as_stored
 ):
     settings.LIST_PART_BYTES = 40_000
-    before = definitions()
+    before = index_definitions()
     real_store, calls = services._store_rows, []
 
     def store_then_refuse(*args):
@@ -144,25 +140,25 @@ def test_a_list_refused_part_way_leaves_every_index(
     assert isp_list.status == IspList.Status.FAILED
     assert "Row 900 cannot be read." in isp_list.message
     assert len(seen_as_stored) == 2 and not seen_as_stored[0] & set(DEFERRED)
-    assert definitions() == before
+    assert index_definitions() == before
 
 
 @pytest.mark.django_db
 def test_the_periodic_check_builds_missing_indexes_once_no_list_is_being_read():
-    before = definitions()
+    before = index_definitions()
     reading = IspListFactory(status=IspList.Status.PARSING)
     assert indexes_defer(rows=1_000_000) == list(DEFERRED)
     services.lists_restart_stalled()
     assert not indexes_present() & set(DEFERRED), "a list is being read: left to it"
     IspList.objects.filter(pk=reading.pk).update(status=IspList.Status.READY)
     services.lists_restart_stalled()
-    assert definitions() == before
+    assert index_definitions() == before
     assert indexes_build() == []
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_busy_table_keeps_its_indexes_rather_than_wait():
-    before = definitions()
+    before = index_definitions()
     # Another session reads the table, in a transaction left open: a drop would wait for it,
     # and every query after the drop for the drop.
     other = psycopg2.connect(
@@ -178,13 +174,13 @@ def test_a_busy_table_keeps_its_indexes_rather_than_wait():
         started = time.monotonic()
         assert indexes_defer(rows=1_000_000) == []
         assert time.monotonic() - started < 30
-        assert definitions() == before
+        assert index_definitions() == before
     finally:
         other.rollback()
         other.close()
     assert indexes_defer(rows=1_000_000) == list(DEFERRED)
     assert indexes_build() == list(DEFERRED)
-    assert definitions() == before
+    assert index_definitions() == before
 
 
 @pytest.fixture
@@ -198,7 +194,7 @@ def worker_reads_in_parts(monkeypatch, settings):
 def test_a_killed_worker_then_a_rerun_builds_every_index_and_stores_every_row(
     worker_reads_in_parts, celery_worker, tmp_path
 ):
-    before = definitions()
+    before = index_definitions()
     path = write_csv(tmp_path / "generated.csv", 30_000, seed=7)
     with open_list(path) as listfile:
         rows = sum(1 for _row in listfile)
@@ -217,4 +213,4 @@ def test_a_killed_worker_then_a_rerun_builds_every_index_and_stores_every_row(
     assert isp_list.status == IspList.Status.READY
     assert Conviction.objects.filter(isp_list=isp_list).count() == isp_list.rows_total == rows
     assert not Conviction.objects.filter(isp_list=isp_list, determination="").exists()
-    assert definitions() == before
+    assert index_definitions() == before
